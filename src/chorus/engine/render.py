@@ -1,0 +1,252 @@
+"""From a song request to finished files, section by section.
+
+``render_song`` composes the score, then renders it in short chunks (band, voice, mix)
+appending each to a growing ``stream.mp3`` so a listener hears the first seconds long
+before the song is done; then it masters the whole song exactly and writes the final
+files. Progress goes to the caller's callback after every stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chorus.engine import timing
+from chorus.engine._files import atomic_write_json
+from chorus.engine.compose import compose
+from chorus.engine.cover import make_cover
+from chorus.engine.encode import Mp3StreamWriter, write_mp3, write_wav
+from chorus.engine.instruments import BandRenderer, find_soundfont
+from chorus.engine.midi import write_midi
+from chorus.engine.mix import master, mix_section, provisional_gain
+from chorus.engine.progress import ProgressFn, RenderProgress, RenderResult
+from chorus.engine.request import SongRequest
+from chorus.engine.score import Score
+from chorus.engine.video import make_video
+from chorus.engine.voice import render_vocals
+
+SAMPLE_RATE = 44100
+# Chunks stay short so the first audio is playable quickly and progress moves smoothly;
+# they end only where no sung note is sounding, since the voice renders whole notes.
+MAX_CHUNK_S = 6.0
+KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+# Share of the whole render each phase takes, for the progress fraction.
+_COMPOSE_DONE = 0.02
+_SECTIONS_DONE = 0.86
+_FINISH_STEPS = {"master": 0.90, "mp3": 0.93, "cover": 0.95, "video": 0.99}
+
+
+def render_song(
+    request: SongRequest, out_dir: Path, on_progress: ProgressFn | None = None
+) -> RenderResult:
+    """Render ``request`` into ``out_dir``.
+
+    Parameters
+    ----------
+    request: the validated song request.
+    out_dir: folder for the clip's files (created if missing). While rendering it holds a
+        growing ``stream.mp3``; at the end ``song.mp3``, ``cover.jpg``, ``cover_small.jpg``,
+        ``video.mp4``, ``song.mid``, ``lyrics.json``, ``score.json``, ``summary.json`` and,
+        when ``request.stems``, ``stems/{vocals,drums,bass,other}.wav``.
+    on_progress: called with a :class:`RenderProgress` after each stage and chunk.
+    """
+    report = on_progress or (lambda _progress: None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clock = timing.StageClock()
+
+    with clock.stage("compose"):
+        score = compose(request)
+        score.save(out_dir / "score.json")
+    report(RenderProgress(_COMPOSE_DONE, "compose"))
+
+    soundfont, soundfont_name = find_soundfont()
+    with clock.stage("band"):
+        band = BandRenderer(score, sr=SAMPLE_RATE, soundfont=soundfont)
+    premaster: list[np.ndarray] = []
+    stems: dict[str, list[np.ndarray]] = {"vocals": [], "drums": [], "bass": [], "other": []}
+    gain: float | None = None
+    with Mp3StreamWriter(out_dir / "stream.mp3", sr=SAMPLE_RATE) as stream:
+        for start, end in chunk_bounds(score, MAX_CHUNK_S):
+            with clock.stage("band"):
+                band_stems = band.render(start, end)
+            with clock.stage("voice"):
+                vocals = render_vocals(score, start, end, SAMPLE_RATE) if score.vocal else None
+            with clock.stage("mix"):
+                chunk = mix_section(band_stems, vocals, score)
+                if gain is None:
+                    gain = provisional_gain(chunk, SAMPLE_RATE)
+                premaster.append(chunk)
+                if request.stems:
+                    _keep_stems(stems, band_stems, vocals, len(chunk))
+            with clock.stage("stream"):
+                stream.write(_soft_clip(chunk * gain))
+            fraction = _COMPOSE_DONE + (_SECTIONS_DONE - _COMPOSE_DONE) * end / score.duration
+            report(RenderProgress(fraction, "render", audio_seconds=end))
+
+    with clock.stage("master"):
+        mix = np.concatenate(premaster) if premaster else np.zeros((0, 2), np.float32)
+        mastered = master(mix, SAMPLE_RATE)
+    report(RenderProgress(_FINISH_STEPS["master"], "master", score.duration))
+    with clock.stage("mp3"):
+        write_mp3(out_dir / "song.mp3", mastered, SAMPLE_RATE)
+        write_midi(score, out_dir / "song.mid")
+        if request.stems:
+            _write_stems(out_dir / "stems", stems, mix, mastered)
+    report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
+    with clock.stage("cover"):
+        make_cover(score, out_dir / "cover.jpg", out_dir / "cover_small.jpg")
+    report(RenderProgress(_FINISH_STEPS["cover"], "cover", score.duration))
+    with clock.stage("video"):
+        make_video(out_dir / "cover.jpg", out_dir / "song.mp3", out_dir / "video.mp4")
+    report(RenderProgress(_FINISH_STEPS["video"], "video", score.duration))
+
+    atomic_write_json(out_dir / "lyrics.json", lyrics_timing(score))
+    summary = summarize(score, len(mastered) / SAMPLE_RATE, soundfont_name, clock.seconds)
+    atomic_write_json(out_dir / "summary.json", summary)
+    report(RenderProgress(1.0, "done", score.duration))
+    return RenderResult(out_dir=out_dir, summary=summary)
+
+
+def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:
+    """Split the song into consecutive ``(start, end)`` ranges of at most about
+    ``max_len`` seconds, cut at section joins and at bar lines where no sung note sounds."""
+    notes = sorted(score.vocal, key=lambda n: n.start)
+    bar = score.bar_seconds
+    for section in score.sections:
+        start = section.start
+        while section.end - start > max_len + 1e-6:
+            cut = _free_cut(notes, start, section.end, max_len, bar)
+            if cut is None:
+                break
+            yield start, cut
+            start = cut
+        yield start, section.end
+
+
+def _free_cut(notes: list[Any], start: float, end: float, max_len: float, bar: float) -> float | None:
+    """The latest bar line in (start, start+max_len] that no sung note crosses, else the
+    earliest one after that; None when no free bar line exists before ``end``."""
+    candidates = np.arange(start + bar, end - 1e-6, bar)
+    free = [t for t in candidates if not any(n.start < t < n.end for n in notes)]
+    if not free:
+        return None
+    within = [t for t in free if t - start <= max_len + 1e-6]
+    return float(within[-1] if within else free[0])
+
+
+def _soft_clip(audio: np.ndarray) -> np.ndarray:
+    """Keep the provisional stream inside full scale without hard clipping."""
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak <= 0.95:
+        return audio
+    return np.tanh(audio).astype(np.float32)
+
+
+def _keep_stems(
+    stems: dict[str, list[np.ndarray]],
+    band: dict[str, np.ndarray],
+    vocals: np.ndarray | None,
+    length: int,
+) -> None:
+    for name in ("drums", "bass", "other"):
+        stems[name].append(band.get(name, np.zeros((length, 2), np.float32)))
+    voice = np.zeros((length, 2), np.float32)
+    if vocals is not None:
+        voice[:, 0] = voice[:, 1] = vocals[:length]
+    stems["vocals"].append(voice)
+
+
+def _write_stems(
+    folder: Path, stems: dict[str, list[np.ndarray]], mix: np.ndarray, mastered: np.ndarray
+) -> None:
+    """Write each stem scaled by the overall gain of the master, so stems sum to about the
+    song's level; each is peak-guarded separately."""
+    folder.mkdir(exist_ok=True)
+    mix_rms = float(np.sqrt(np.mean(mix**2))) if mix.size else 0.0
+    out_rms = float(np.sqrt(np.mean(mastered**2))) if mastered.size else 0.0
+    scale = out_rms / mix_rms if mix_rms > 0 else 1.0
+    for name, chunks in stems.items():
+        audio = np.concatenate(chunks) * scale if chunks else np.zeros((0, 2), np.float32)
+        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+        if peak > 0.99:
+            audio = audio * (0.99 / peak)
+        write_wav(folder / f"{name}.wav", audio.astype(np.float32), SAMPLE_RATE)
+
+
+def lyrics_timing(score: Score) -> dict[str, Any]:
+    """Every sung word with its start and end in seconds, by section and line."""
+    words: list[dict[str, Any]] = []
+    for note in sorted(score.vocal, key=lambda n: (n.word_index, n.syllable_index)):
+        if words and words[-1]["index"] == note.word_index:
+            words[-1]["end_s"] = round(note.end, 3)
+            continue
+        words.append(
+            {
+                "index": note.word_index,
+                "word": note.word,
+                "start_s": round(note.start, 3),
+                "end_s": round(note.end, 3),
+                "section": note.section_index,
+                "line": note.line_index,
+            }
+        )
+    sections = []
+    for index, section in enumerate(score.sections):
+        own = [w for w in words if w["section"] == index]
+        lines: dict[int, list[dict[str, Any]]] = {}
+        for word in own:
+            lines.setdefault(word["line"], []).append(word)
+        sections.append(
+            {
+                "label": section.label,
+                "kind": section.kind,
+                "start_s": round(section.start, 3),
+                "end_s": round(section.end, 3),
+                "lines": [
+                    {
+                        "text": " ".join(w["word"] for w in line_words)
+                        if score.language == "en"
+                        else "".join(w["word"] for w in line_words),
+                        "start_s": line_words[0]["start_s"],
+                        "end_s": line_words[-1]["end_s"],
+                        "words": line_words,
+                    }
+                    for _, line_words in sorted(lines.items())
+                ],
+            }
+        )
+    return {"language": score.language, "words": words, "sections": sections}
+
+
+def summarize(
+    score: Score, duration: float, soundfont: str, timings: dict[str, float]
+) -> dict[str, Any]:
+    """The facts about a rendered song that callers show or store."""
+    return {
+        "title": score.title,
+        "tags": score.tags,
+        "genre": score.genre,
+        "mood": score.mood,
+        "duration": round(duration, 3),
+        "tempo": round(score.tempo, 2),
+        "meter": score.meter,
+        "key": f"{KEY_NAMES[score.key % 12]} {score.mode}",
+        "voice": score.voice,
+        "language": score.language,
+        "seed": score.seed,
+        "continued_at": score.continued_at,
+        "instrumental": not score.vocal,
+        "lyrics_truncated": bool(score.extra.get("lyrics_truncated", False)),
+        "sections": [
+            {"label": s.label, "kind": s.kind, "start_s": round(s.start, 3), "end_s": round(s.end, 3)}
+            for s in score.sections
+        ],
+        "soundfont": soundfont,
+        "timings": {stage: round(seconds, 4) for stage, seconds in timings.items()},
+        "rendered_at": int(time.time()),
+    }
