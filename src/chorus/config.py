@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # A task running longer than this becomes FAILURE with a reason.
     task_timeout_s: float = Field(default=900.0, gt=0)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    # Length of a clip when the submit body gives no "duration" (seconds, 10..480).
+    song_duration_s: float = Field(default=120.0, ge=10.0, le=480.0)
+    # A task interrupted (crash, kill) this many times is failed instead of resumed.
+    max_attempts: int = Field(default=3, ge=1, le=100)
+    # On shutdown, running tasks get this long to finish before being handed back.
+    shutdown_grace_s: float = Field(default=5.0, ge=0)
 
     # Optional OpenAI-compatible chat API for lyrics, titles and tags; the built-in writer
     # answers when these are unset or the API fails.
@@ -45,6 +51,24 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_model: str | None = None
     llm_timeout_s: float = Field(default=30.0, gt=0)
+
+    # Per-key request rates (requests per minute; a key may burst up to one minute's worth).
+    rate_submit_per_min: int = Field(default=30, ge=1)
+    rate_fetch_per_min: int = Field(default=600, ge=1)
+    # Unfinished tasks one key may have at once; beyond it submit answers 429.
+    max_running_per_key: int = Field(default=4, ge=1)
+    # Tasks waiting for a worker across all keys; beyond it submit answers 503.
+    max_queue: int = Field(default=200, ge=1)
+    # Shared rate-limit state for several service processes; in-process state when unset.
+    redis_url: str | None = None
+
+    # notify_hook callbacks. Private, loopback and link-local destinations are refused
+    # unless allowed (a hook on the same machine or LAN is then possible).
+    hooks_allow_private: bool = False
+    # A delivery is retried with backoff until this long after its first attempt.
+    hooks_max_age_s: float = Field(default=21600.0, gt=0)
+    # Limit for one delivery attempt: connect, send and read the answer.
+    hooks_timeout_s: float = Field(default=10.0, gt=0)
 
     @cached_property
     def effective_database_url(self) -> str:
