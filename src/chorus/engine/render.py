@@ -22,7 +22,7 @@ from chorus.engine.cover import make_cover
 from chorus.engine.encode import Mp3StreamWriter, write_mp3, write_wav
 from chorus.engine.instruments import BandRenderer, find_soundfont
 from chorus.engine.midi import write_midi
-from chorus.engine.mix import master, mix_section, provisional_gain
+from chorus.engine.mix import Mixer, master, preview_master, provisional_gain
 from chorus.engine.progress import ProgressFn, RenderProgress, RenderResult
 from chorus.engine.request import SongRequest
 from chorus.engine.score import Score
@@ -67,6 +67,7 @@ def render_song(
     soundfont, soundfont_name = find_soundfont()
     with clock.stage("band"):
         band = BandRenderer(score, sr=SAMPLE_RATE, soundfont=soundfont)
+        mixer = Mixer(score, SAMPLE_RATE)
     premaster: list[np.ndarray] = []
     stems: dict[str, list[np.ndarray]] = {"vocals": [], "drums": [], "bass": [], "other": []}
     gain: float | None = None
@@ -77,14 +78,14 @@ def render_song(
             with clock.stage("voice"):
                 vocals = render_vocals(score, start, end, SAMPLE_RATE) if score.vocal else None
             with clock.stage("mix"):
-                chunk = mix_section(band_stems, vocals, score)
+                chunk = mixer.mix(band_stems, vocals)
                 if gain is None:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
                 premaster.append(chunk)
                 if request.stems:
                     _keep_stems(stems, band_stems, vocals, len(chunk))
             with clock.stage("stream"):
-                stream.write(_soft_clip(chunk * gain))
+                stream.write(preview_master(chunk, gain))
             fraction = _COMPOSE_DONE + (_SECTIONS_DONE - _COMPOSE_DONE) * end / score.duration
             report(RenderProgress(fraction, "render", audio_seconds=end))
 
@@ -137,14 +138,6 @@ def _free_cut(notes: list[Any], start: float, end: float, max_len: float, bar: f
         return None
     within = [t for t in free if t - start <= max_len + 1e-6]
     return float(within[-1] if within else free[0])
-
-
-def _soft_clip(audio: np.ndarray) -> np.ndarray:
-    """Keep the provisional stream inside full scale without hard clipping."""
-    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-    if peak <= 0.95:
-        return audio
-    return np.tanh(audio).astype(np.float32)
 
 
 def _keep_stems(

@@ -1,0 +1,129 @@
+"""Engine speed and memory: prints CPU-s per minute of audio, first-audio latency, wall
+time of two clips side by side, and peak RSS per render process.
+
+Run: ``.venv/bin/python bench/engine.py [--duration 120] [--out bench/out]``.
+Targets: <= 3 CPU-s per sung minute, first audio <= 2 s, two 2-minute clips <= 12 s wall,
+peak RSS <= 600 MB per render process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from chorus.engine.progress import RenderProgress
+from chorus.engine.render import render_song
+from chorus.engine.request import SongRequest
+
+LYRICS = """[Verse]
+Walking down the streets beneath the city lights
+Neon signs are flickering and lighting up the night
+Heart is beating faster like a drum inside my chest
+I am alive this moment and I feel so blessed
+
+[Chorus]
+City lights are calling me tonight
+Every window shining gold and white
+Hold my hand and never let me go
+City lights are all I need to know
+
+[Verse 2]
+Concrete jungle shining with a dazzling glow
+Every corner hiding secrets only locals know
+A symphony of chaos but it's music to my ears
+The hustle and the bustle wiping all my fears
+
+[Chorus]
+City lights are calling me tonight
+Every window shining gold and white
+Hold my hand and never let me go
+City lights are all I need to know
+"""
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _warm_up() -> None:
+    """Load the voice and the SoundFont once, as a reused worker process would have."""
+    out = Path(f"bench/out/warmup-{os.getpid()}")
+    render_song(SongRequest(tags="pop", lyrics="[Verse]\nhello there my friend", duration=10), out)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def _render_job(kind: str, duration: float, seed: int, out: str) -> dict[str, Any]:
+    """One render in a worker process: CPU seconds, wall, first audio, peak RSS."""
+    request = SongRequest(
+        tags="upbeat synth pop" if kind == "sung" else "lofi hip hop",
+        title="City Lights",
+        lyrics=LYRICS if kind == "sung" else "",
+        instrumental=kind != "sung",
+        duration=duration,
+        seed=seed,
+    )
+    first_audio: list[float] = []
+    began = time.perf_counter()
+
+    def on_progress(progress: RenderProgress) -> None:
+        if progress.audio_seconds > 0 and not first_audio:
+            first_audio.append(time.perf_counter() - began)
+
+    cpu0 = time.process_time()
+    result = render_song(request, Path(out), on_progress)
+    return {
+        "kind": kind,
+        "cpu_s": time.process_time() - cpu0,
+        "wall_s": time.perf_counter() - began,
+        "first_audio_s": first_audio[0] if first_audio else float("nan"),
+        "audio_s": float(result.summary["duration"]),
+        "peak_rss_mb": _peak_rss_mb(),
+        "timings": result.summary["timings"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=float, default=120.0)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/engine"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    context = mp.get_context("spawn")
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_warm_up) as pool:
+        # Warm both workers before timing: a serving process loads its models once.
+        list(pool.map(_render_job, ["instrumental"] * 2, [10.0] * 2, [1, 2],
+                      [str(args.out / f"warm{i}") for i in range(2)]))
+        rows = []
+        for kind in ("sung", "instrumental"):
+            rows.append(pool.submit(_render_job, kind, args.duration, 7,
+                                    str(args.out / f"{kind}-solo")).result())
+        began = time.perf_counter()
+        pair = [pool.submit(_render_job, "sung", args.duration, seed,
+                            str(args.out / f"pair{seed}")) for seed in (1, 2)]
+        pair_rows = [f.result() for f in pair]
+        pair_wall = time.perf_counter() - began
+
+    print(f"engine benchmark: {args.duration:g} s songs, 44.1 kHz stereo, 2 render processes")
+    print(f"{'render':<14}{'CPU-s':>8}{'wall-s':>8}{'CPU-s/min':>11}{'1st audio':>11}{'peak MB':>9}")
+    for row in rows + pair_rows:
+        per_min = row["cpu_s"] / (row["audio_s"] / 60.0)
+        print(f"{row['kind']:<14}{row['cpu_s']:8.2f}{row['wall_s']:8.2f}{per_min:11.2f}"
+              f"{row['first_audio_s']:11.2f}{row['peak_rss_mb']:9.0f}")
+    print(f"two {args.duration:g} s sung clips side by side: {pair_wall:.2f} s wall")
+    print("stage seconds (sung, solo): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in rows[0]["timings"].items()))
+    print("stage seconds (instrumental, solo): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in rows[1]["timings"].items()))
+
+
+if __name__ == "__main__":
+    main()

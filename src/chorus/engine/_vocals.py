@@ -1,0 +1,127 @@
+"""The sung line: one note per syllable, phrase by phrase, inside each section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from chorus.engine._bars import Bar
+from chorus.engine._form import Part
+from chorus.engine._melody import (
+    Harmony,
+    phrase_pitches,
+    phrase_rhythm,
+    rest_slots,
+    slot_beats,
+)
+from chorus.engine._timing import Grid, is_strong
+from chorus.engine.score import SungNote, Voice
+
+# Where each kind of section sits relative to the middle of the voice, in semitones.
+_LIFT = {"Verse": -2, "Pre-Chorus": 0, "Chorus": 2, "Hook": 2, "Bridge": 1}
+_CHORUS_KINDS = ("Chorus", "Hook")
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRange:
+    """Comfortable written range of a voice, MIDI numbers."""
+
+    low: int
+    high: int
+
+    @classmethod
+    def of(cls, voice: Voice) -> VoiceRange:
+        return cls(57, 76) if voice == "female" else cls(45, 64)
+
+
+def sing_parts(
+    parts: Sequence[Part],
+    bars: Sequence[Bar],
+    grid: Grid,
+    *,
+    key: int,
+    voice: VoiceRange,
+    harmony_of: Callable[[Bar], Harmony],
+    rng_for: Callable[..., np.random.Generator],
+    rap: bool = False,
+) -> list[SungNote]:
+    """Sung notes for every phrase of every part, in time order."""
+    slot = slot_beats(grid)
+    rest = rest_slots(grid, slot)
+    middle = (voice.low + voice.high) / 2 - 1
+    tonic = min(
+        range(voice.low, voice.high + 1), key=lambda p: (p % 12 != key % 12, abs(p - middle))
+    )
+    last_sung = max((i for i, p in enumerate(parts) if p.phrases), default=-1)
+    notes: list[SungNote] = []
+    word_index = 0
+    line_index = -1
+    last_line: object = None
+    bar0 = 0
+    for index, part in enumerate(parts):
+        center = float(min(voice.high - 4, max(voice.low + 4, tonic + _LIFT.get(part.kind, 0))))
+        previous: int | None = None
+        slots = round(part.phrase_bars * grid.meter / slot)
+        for j, phrase in enumerate(part.phrases):
+            first_bar = bar0 + j * part.phrase_bars
+            phrase_bars = bars[first_bar : first_bar + part.phrase_bars]
+            signature = tuple((b.chord.degree, b.chord.quality) for b in phrase_bars)
+            rng = rng_for("vocal", part.kind, j, phrase.syllables, signature)
+            dense = rap and phrase.syllables > 0.6 * (slots - rest)
+            rhythm = phrase_rhythm(
+                rng, phrase.syllables, slots, rest, dense=dense, beat_slots=max(1, round(1 / slot))
+            )
+            beats = [o * slot for o in rhythm.onsets]
+            harmonies = [harmony_of(phrase_bars[int(b // grid.meter)]) for b in beats]
+            closing = j == len(part.phrases) - 1 and (
+                part.kind in _CHORUS_KINDS or index == last_sung
+            )
+            pitches = phrase_pitches(
+                rng,
+                [b % grid.meter for b in beats],
+                harmonies,
+                meter=grid.meter,
+                low=voice.low,
+                high=voice.high,
+                center=center,
+                start=previous,
+                final=key % 12 if closing else None,
+                amplitude=1.5 if rap else 4.0,
+                repeat_bias=3.0 if rap else 1.0,
+            )
+            previous = pitches[-1]
+            if phrase.line is not last_line:
+                line_index += 1
+                last_line = phrase.line
+            origin = first_bar * grid.meter
+            times = [grid.time(origin + b) for b in beats]
+            stop = grid.time(origin + beats[-1] + rhythm.lengths[-1] * slot)
+            k = 0
+            for word in phrase.words:
+                for s, syllable in enumerate(word.syllables):
+                    t0 = times[k]
+                    t1 = times[k + 1] if k + 1 < len(times) else stop
+                    strong = is_strong(beats[k] % grid.meter, grid.meter)
+                    notes.append(
+                        SungNote(
+                            start=t0,
+                            duration=t1 - t0,
+                            pitch=pitches[k],
+                            text=syllable.text,
+                            word=word.text,
+                            phonetic=syllable.phonetic,
+                            word_index=word_index,
+                            syllable_index=s,
+                            syllable_count=len(word.syllables),
+                            line_index=line_index,
+                            section_index=index,
+                            language=word.language,
+                            velocity=106 if strong else 98,
+                        )
+                    )
+                    k += 1
+                word_index += 1
+        bar0 += part.bars
+    return notes

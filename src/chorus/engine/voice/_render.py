@@ -1,0 +1,247 @@
+"""Sing the vocal notes of a time range: lay each note's speech onto its time, set its
+pitch, resynthesize, and place the phrases in one buffer."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from chorus.engine.score import Score, SungNote
+from chorus.engine.voice import _world
+from chorus.engine.voice._lines import Part, Unit, chunks, speak, units
+from chorus.engine.voice._piper import SAMPLE_RATE
+
+FRAME = _world.FRAME_PERIOD_MS / 1000.0
+# Onset consonants start this early (at most) so the vowel lands on the beat.
+_LEAD_MAX = 0.06
+# Notes fade out over this long before a rest.
+_RELEASE = 0.06
+# Notes closer than this are sung legato: the pitch glides from one to the next.
+_LEGATO_GAP = 0.1
+_GLIDE = 0.07
+_VIBRATO_HZ = 5.3
+_VIBRATO_SEMITONES = 0.22
+_VIBRATO_DELAY = 0.25
+# A female voice: the same speaker with formants raised this much (pitch follows notes).
+_FEMALE_FORMANTS = 1.13
+# Every phrase is brought to this RMS so sections match; peaks then sit near 0.5.
+_PHRASE_RMS = 0.1
+_PEAK_LIMIT = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class _Frames:
+    """One phrase laid out on the output frame grid (5 ms frames from ``first``)."""
+
+    first: int
+    source: np.ndarray  # analysis frame position per output frame, -1 where silent
+    vowel: np.ndarray  # bool: the frame is in a vowel (always voiced)
+    note: np.ndarray  # index of the note the frame belongs to, -1 where silent
+    gain: np.ndarray  # amplitude envelope (releases)
+
+
+def render_vocals(score: Score, start: float, end: float, sr: int = 44100) -> np.ndarray:
+    """Sing every note of ``score.vocal`` whose start lies in ``[start, end)`` seconds.
+
+    Each syllable is sung on its note: at the note's MIDI pitch, from ``note.start`` for
+    ``note.duration`` seconds (fading out before a rest, never past ``end``), with the
+    voice ``score.voice`` ("female" raises the formants; pitch always follows the notes).
+
+    Returns mono float32 audio of exactly ``round((end - start) * sr)`` samples at ``sr``
+    Hz, zeros where nothing is sung; phrases are levelled to one loudness (peaks near 0.5).
+    """
+    length = max(round((end - start) * sr), 0)
+    notes = sorted(
+        (n for n in score.vocal if start <= n.start < end and n.duration > 0),
+        key=lambda n: (n.start, n.word_index, n.syllable_index),
+    )
+    if not notes or length == 0:
+        return np.zeros(length, dtype=np.float32)
+    span = end - start
+    female = score.voice == "female"
+    buffer = np.zeros(math.ceil(span * SAMPLE_RATE) + SAMPLE_RATE // 10, dtype=np.float32)
+    for phrase in _phrases(notes):
+        for chunk in chunks(units(phrase)):
+            _sing(chunk, start, span, female, buffer)
+    gcd = math.gcd(sr, SAMPLE_RATE)
+    audio = resample_poly(buffer, sr // gcd, SAMPLE_RATE // gcd).astype(np.float32)
+    out = np.zeros(length, dtype=np.float32)
+    out[: min(length, audio.size)] = audio[:length]
+    peak = float(np.max(np.abs(out)))
+    if peak > _PEAK_LIMIT:
+        out *= _PEAK_LIMIT / peak
+    return out
+
+
+def _phrases(notes: list[SungNote]) -> list[list[SungNote]]:
+    """Consecutive notes of one lyric line."""
+    phrases: list[list[SungNote]] = []
+    for note in notes:
+        last = phrases[-1][-1] if phrases else None
+        if (
+            last is not None
+            and last.line_index == note.line_index
+            and last.section_index == note.section_index
+        ):
+            phrases[-1].append(note)
+        else:
+            phrases.append([note])
+    return phrases
+
+
+def _sing(chunk: list[Unit], start: float, span: float, female: bool, out: np.ndarray) -> None:
+    spoken = speak(chunk)
+    notes = [note for unit in chunk for note in unit.notes]
+    windows = _windows(notes, spoken.parts, start, span)
+    frames = _layout(spoken.parts, windows)
+    analysis = spoken.analysis
+    active = frames.note >= 0
+    position = np.clip(frames.source, 0.0, analysis.frames - 1.0)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, analysis.frames - 1)
+    weight = (position - low)[:, None].astype(np.float32)
+    sp = analysis.sp[low] * (1.0 - weight) + analysis.sp[high] * weight
+    ap = analysis.ap[low] * (1.0 - weight) + analysis.ap[high] * weight
+    voiced = active & (frames.vowel | (analysis.f0[np.rint(position).astype(np.int64)] > 0))
+    sp *= _levels(sp, frames)[:, None]
+    sp *= (frames.gain**2)[:, None]
+    sp[~active] = _world.SILENT_POWER
+    ap[~active] = 1.0
+    if female:
+        sp = _world.warp_formants(sp, _FEMALE_FORMANTS)
+        ap = _world.warp_formants(ap, _FEMALE_FORMANTS)
+    f0 = np.where(voiced, _pitch(notes, frames, start), 0.0)
+    audio = _world.synthesize(f0, sp, ap, SAMPLE_RATE)
+    sample_frames = (np.arange(audio.size) / (FRAME * SAMPLE_RATE)).astype(np.int64)
+    loud = audio[active[np.minimum(sample_frames, active.size - 1)]]
+    rms = float(np.sqrt(np.mean(loud**2))) if loud.size else 0.0
+    if rms > 1e-6:
+        audio *= _PHRASE_RMS / rms
+    offset = round(frames.first * FRAME * SAMPLE_RATE)
+    stop = min(out.size, offset + audio.size, round(span * SAMPLE_RATE))
+    if stop > offset:
+        out[offset:stop] += audio[: stop - offset]
+
+
+def _windows(
+    notes: list[SungNote], parts: tuple[tuple[Part, ...], ...], start: float, span: float
+) -> list[tuple[float, float]]:
+    """Where each note's sound lies (seconds from ``start``): from its start, less a lead
+    for its onset consonants, to its end (or the next note's start when they overlap)."""
+    windows: list[list[float]] = []
+    for index, note in enumerate(notes):
+        begin = note.start - start
+        finish = min(note.end - start, span)
+        if index + 1 < len(notes):
+            following = notes[index + 1].start - start
+            # A short gap is articulation, not a rest: sing through it.
+            finish = following if following - finish < _LEGATO_GAP else min(finish, following)
+        onset = 0.0
+        for part in parts[index]:
+            if part.vowel:
+                break
+            onset += part.end - part.start
+        lead = min(0.6 * onset, _LEAD_MAX)
+        floor = 0.0
+        if windows:
+            previous = windows[-1]
+            floor = previous[0] + 0.6 * (previous[1] - previous[0])
+        begin = max(begin - lead, floor)
+        if windows and windows[-1][1] > begin:
+            windows[-1][1] = begin
+        windows.append([begin, max(finish, begin + FRAME)])
+    return [(a, b) for a, b in windows]
+
+
+def _layout(parts: tuple[tuple[Part, ...], ...], windows: list[tuple[float, float]]) -> _Frames:
+    """Stretch each note's parts over its window: consonants and vowel edges keep their
+    length while the vowel's hold takes up the rest (all shrink alike on short notes)."""
+    first = math.floor(windows[0][0] / FRAME)
+    count = math.ceil(windows[-1][1] / FRAME) - first + 2
+    source = np.full(count, -1.0)
+    vowel = np.zeros(count, dtype=bool)
+    note = np.full(count, -1, dtype=np.int64)
+    gain = np.ones(count)
+    times = (first + np.arange(count)) * FRAME
+    for index, (note_parts, (begin, finish)) in enumerate(zip(parts, windows, strict=True)):
+        fixed = sum(p.fixed if p.vowel else p.end - p.start for p in note_parts)
+        hold = sum(p.hold for p in note_parts if p.vowel)
+        length = finish - begin
+        if fixed + hold <= 0:
+            continue
+        if length >= fixed + hold and hold > 0:
+            fixed_scale, hold_scale = 1.0, (length - fixed) / hold
+        else:
+            fixed_scale = hold_scale = length / (fixed + hold)
+        cursor = begin
+        for part in note_parts:
+            if part.vowel:
+                pieces = (
+                    (part.start, part.hold_start, fixed_scale),
+                    (part.hold_start, part.hold_end, hold_scale),
+                    (part.hold_end, part.end, fixed_scale),
+                )
+            else:
+                pieces = ((part.start, part.end, fixed_scale),)
+            for src_start, src_end, scale in pieces:
+                out_end = cursor + (src_end - src_start) * scale
+                mask = (times >= cursor) & (times < out_end)
+                if mask.any():
+                    rate = (src_end - src_start) / max(out_end - cursor, 1e-9)
+                    source[mask] = (src_start + (times[mask] - cursor) * rate) / FRAME
+                    vowel[mask] = part.vowel
+                    note[mask] = index
+                cursor = out_end
+        rest_follows = index + 1 == len(windows) or windows[index + 1][0] - finish > FRAME
+        if rest_follows:
+            fade = np.clip((finish - times) / _RELEASE, 0.0, 1.0)
+            in_note = note == index
+            gain[in_note] = np.minimum(gain[in_note], fade[in_note])
+    return _Frames(first=first, source=source, vowel=vowel, note=note, gain=gain)
+
+
+def _levels(sp: np.ndarray, frames: _Frames) -> np.ndarray:
+    """Per-frame power gains that bring every note's vowel to the phrase's typical level
+    (speech stresses some syllables; a singer sings them all out)."""
+    energy = 10.0 * np.log10(np.sum(sp, axis=1) + 1e-20)
+    gains = np.ones(frames.note.size)
+    levels: dict[int, float] = {}
+    for index in np.unique(frames.note[frames.note >= 0]):
+        mask = (frames.note == index) & frames.vowel
+        if mask.any():
+            levels[int(index)] = float(np.median(energy[mask]))
+    if not levels:
+        return gains
+    target = float(np.median(list(levels.values())))
+    for index, level in levels.items():
+        boost = float(np.clip(target - level, -4.0, 8.0))
+        gains[frames.note == index] = 10.0 ** (boost / 10.0)
+    return gains
+
+
+def _pitch(notes: list[SungNote], frames: _Frames, start: float) -> np.ndarray:
+    """The sung pitch in Hz per frame: each note's pitch, gliding in from the previous
+    note when sung legato, with a vibrato that grows on long notes."""
+    times = (frames.first + np.arange(frames.note.size)) * FRAME
+    midi = np.zeros(frames.note.size)
+    for index, note in enumerate(notes):
+        mask = frames.note == index
+        if not mask.any():
+            continue
+        t = times[mask] - (note.start - start)
+        value = np.full(t.size, float(note.pitch))
+        if index > 0:
+            previous = notes[index - 1]
+            if note.start - previous.end < _LEGATO_GAP and previous.pitch != note.pitch:
+                ramp = np.clip(t / _GLIDE, 0.0, 1.0)
+                ramp = ramp * ramp * (3.0 - 2.0 * ramp)
+                value = previous.pitch + (note.pitch - previous.pitch) * ramp
+        if note.duration > 2 * _VIBRATO_DELAY:
+            depth = _VIBRATO_SEMITONES * np.clip((t - _VIBRATO_DELAY) / 0.2, 0.0, 1.0)
+            value = value + depth * np.sin(2.0 * np.pi * _VIBRATO_HZ * np.maximum(t, 0.0))
+        midi[mask] = value
+    hz = 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
+    return np.where(frames.note >= 0, hz, 0.0)

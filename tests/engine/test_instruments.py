@@ -1,0 +1,172 @@
+"""Band synthesis, rendered for real with the SoundFont and measured."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _factories import band_score
+from tinysoundfont import _tinysoundfont as tsf
+
+from chorus.engine._sf2subset import list_presets, subset_sf2
+from chorus.engine._soundfont import DEBIAN_FLUID
+from chorus.engine.instruments import BAND_STEMS, BandRenderer, find_soundfont
+from chorus.engine.score import Note, Track
+
+BUNDLED = Path(str(__import__("pretty_midi").__file__)).parent / "TimGM6mb.sf2"
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
+
+
+def test_find_soundfont_prefers_fluid_when_installed() -> None:
+    path, name = find_soundfont()
+    assert path.is_file()
+    assert path.stat().st_size > 1_000_000
+    if DEBIAN_FLUID.is_file():
+        assert name == "FluidR3_GM"
+    else:
+        assert name == "TimGM6mb"
+
+
+def test_renderer_says_which_soundfont_plays() -> None:
+    renderer = BandRenderer(band_score(duration=4.0), soundfont=BUNDLED)
+    assert renderer.soundfont_name == "TimGM6mb"
+    assert renderer.soundfont_path == BUNDLED
+
+
+@pytest.mark.parametrize("sr", [22050, 44100])
+@pytest.mark.parametrize("bounds", [(0.0, 2.5), (0.0, 1.0 / 3.0), (0.0, 0.0)])
+def test_stems_have_exact_length(sr: int, bounds: tuple[float, float]) -> None:
+    start, end = bounds
+    stems = BandRenderer(band_score(duration=4.0), sr=sr).render(start, end)
+    assert set(stems) == set(BAND_STEMS)
+    for audio in stems.values():
+        assert audio.dtype == np.float32
+        assert audio.shape == (round((end - start) * sr), 2)
+        assert np.all(np.isfinite(audio))
+
+
+def test_sound_where_notes_play_and_silence_where_none() -> None:
+    sr = 22050
+    score = band_score(duration=10.0, silent_from=5.0)
+    stems = BandRenderer(score, sr=sr).render(0.0, 10.0)
+    for name, audio in stems.items():
+        playing = audio[round(0.5 * sr) : round(4.5 * sr)]
+        tail = audio[round(8.0 * sr) :]
+        assert _rms(playing) > 1e-3, name
+        assert np.abs(tail).max() < 1e-3 * np.abs(playing).max(), name
+
+
+def test_tracks_go_to_their_stems() -> None:
+    score = band_score(duration=4.0)
+    only_bass = replace(score, tracks=tuple(t for t in score.tracks if t.stem == "bass"))
+    stems = BandRenderer(only_bass, sr=22050).render(0.0, 4.0)
+    assert _rms(stems["bass"]) > 1e-3
+    assert not stems["drums"].any()
+    assert not stems["other"].any()
+
+
+def test_consecutive_ranges_join_seamlessly() -> None:
+    sr = 44100
+    score = band_score(duration=9.0)
+    whole = BandRenderer(score, sr=sr).render(0.0, 9.0)
+    renderer = BandRenderer(score, sr=sr)
+    cuts = [0.0, 2.37, 4.6, 6.999, 9.0]
+    parts = [renderer.render(a, b) for a, b in itertools.pairwise(cuts)]
+    for stem in BAND_STEMS:
+        joined = np.concatenate([p[stem] for p in parts])
+        assert joined.shape == whole[stem].shape
+        # The same music: the synthesizer only updates envelopes per block, so split
+        # renders differ by a hair, far below the signal.
+        err = _rms(joined - whole[stem])
+        assert err < 0.05 * _rms(whole[stem]), stem
+        # No click at a join: the step across it is no larger than ordinary steps.
+        steps = np.abs(np.diff(joined, axis=0)).max(axis=1)
+        ordinary = np.percentile(steps, 99.9)
+        for cut in cuts[1:-1]:
+            i = sum(len(p[stem]) for p in parts[: cuts.index(cut)])
+            assert steps[i - 1] <= 2.0 * ordinary + 1e-6, (stem, cut)
+
+
+def test_note_ringing_over_a_join_continues() -> None:
+    sr = 22050
+    long_note = Track("pad", "other", 48, (Note(0.5, 3.0, 60, 100),))
+    score = replace(band_score(duration=4.0), tracks=(long_note,))
+    renderer = BandRenderer(score, sr=sr)
+    first = renderer.render(0.0, 2.0)["other"]
+    second = renderer.render(2.0, 4.0)["other"]
+    assert _rms(first[-sr // 10 :]) > 1e-3
+    assert _rms(second[: sr // 10]) > 0.5 * _rms(first[-sr // 10 :])
+
+
+def test_drums_keep_the_tempo() -> None:
+    sr = 22050
+    tempo = 120.0
+    drums = BandRenderer(band_score(duration=12.0, tempo=tempo), sr=sr).render(0.0, 12.0)["drums"]
+    mono = drums.mean(axis=1)
+    hop = 64
+    frames = len(mono) // hop
+    energy = np.square(mono[: frames * hop].reshape(frames, hop)).sum(axis=1)
+    onset = np.maximum(np.diff(np.log1p(1e4 * energy)), 0.0)
+    onset -= onset.mean()
+    ac = np.correlate(onset, onset, mode="full")[len(onset) - 1 :]
+    lags = np.arange(len(ac)) * hop / sr
+    band = (lags > 60.0 / 160) & (lags < 60.0 / 80)  # one beat between 80 and 160 bpm
+    best = lags[band][np.argmax(ac[band])]
+    assert abs(60.0 / best - tempo) / tempo < 0.02
+
+
+def test_gain_and_pan() -> None:
+    sr = 22050
+    notes = tuple(Note(0.2 + 0.5 * i, 0.4, 60 + i % 5, 100) for i in range(6))
+    base = band_score(duration=3.5)
+
+    def render(gain: float, pan: float) -> np.ndarray:
+        track = Track("keys", "other", 0, notes, gain=gain, pan=pan)
+        score = replace(base, tracks=(track,))
+        return BandRenderer(score, sr=sr).render(0.0, 3.5)["other"]
+
+    full, half = render(1.0, 0.0), render(0.5, 0.0)
+    assert _rms(half) / _rms(full) == pytest.approx(0.5, rel=0.1)
+    left = render(1.0, -1.0)
+    assert _rms(left[:, 0]) > 10 * _rms(left[:, 1])
+
+
+def test_missing_program_falls_back_and_plays() -> None:
+    notes = (Note(0.1, 0.5, 38, 110), Note(0.6, 0.5, 36, 110))
+    kit = Track("kit", "drums", 127, notes, is_drum=True)  # no kit 127 in GM fonts
+    score = replace(band_score(duration=2.0), tracks=(kit,))
+    assert _rms(BandRenderer(score, sr=22050).render(0.0, 2.0)["drums"]) > 1e-3
+
+
+def test_subset_font_sounds_like_the_whole_font() -> None:
+    presets = [(0, 33), (128, 0)]
+    whole = tsf.SoundFont(str(BUNDLED))
+    cut = tsf.SoundFont(subset_sf2(BUNDLED, presets))
+    assert list_presets(BUNDLED) >= set(presets)
+    outs = []
+    for font in (whole, cut):
+        player = tsf.SoundFont(font)
+        player.set_output(tsf.OutputMode.StereoInterleaved, 22050, 0.0)
+        player.channel_set_preset_number(0, 33, False)
+        player.channel_set_preset_number(9, 0, True)
+        player.channel_note_on(0, 40, 0.8)
+        player.channel_note_on(9, 38, 0.8)
+        buffer = np.zeros((22050, 2), dtype=np.float32)
+        player.render(buffer, False)
+        outs.append(buffer)
+    assert _rms(outs[0]) > 1e-3
+    np.testing.assert_allclose(outs[1], outs[0], atol=1e-6)
+    assert cut.get_preset_index(0, 0) == -1  # the piano was left out
+
+
+def test_subset_rejects_what_is_not_a_soundfont(tmp_path: Path) -> None:
+    bogus = tmp_path / "x.sf2"
+    bogus.write_bytes(b"RIFF\0\0\0\0WAVEnothing")
+    with pytest.raises(ValueError, match="not a SoundFont"):
+        subset_sf2(bogus, [(0, 0)])

@@ -1,0 +1,67 @@
+"""The video: a real MP4 made with ffmpeg, probed for its streams and duration."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _factories import band_score
+
+from chorus.engine.cover import make_cover
+from chorus.engine.encode import EncodeError, ffmpeg_exe, write_mp3
+from chorus.engine.video import make_video, media_duration
+
+
+def _probe(path: Path) -> str:
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False
+    )
+    return proc.stderr.decode()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("video")
+    cover, small = folder / "cover.jpg", folder / "cover_small.jpg"
+    make_cover(band_score(), cover, small)
+    sr = 44100
+    t = np.arange(round(11.5 * sr)) / sr
+    audio = (0.3 * np.sin(2 * np.pi * 220 * t))[:, None].repeat(2, axis=1)
+    mp3 = folder / "song.mp3"
+    write_mp3(mp3, audio.astype(np.float32), sr)
+    return cover, mp3
+
+
+def test_video_has_h264_and_aac_and_the_song_length(
+    tmp_path: Path, inputs: tuple[Path, Path]
+) -> None:
+    cover, mp3 = inputs
+    out = tmp_path / "video.mp4"
+    make_video(cover, mp3, out)
+    info = _probe(out)
+    assert re.search(r"Video: h264 .*yuv420p.*720x720", info)
+    assert re.search(r"Audio: aac", info)
+    assert media_duration(out) == pytest.approx(media_duration(mp3), abs=0.1)
+    assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
+
+
+def test_video_can_carry_the_mp3_as_is(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
+    cover, mp3 = inputs
+    out = tmp_path / "video.mp4"
+    make_video(cover, mp3, out, audio_codec="copy")
+    info = _probe(out)
+    assert "Video: h264" in info
+    assert re.search(r"Audio: mp3", info)
+    assert media_duration(out) == pytest.approx(media_duration(mp3), abs=0.1)
+
+
+def test_video_of_a_broken_cover_fails_cleanly(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
+    _, mp3 = inputs
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    with pytest.raises(EncodeError):
+        make_video(broken, mp3, tmp_path / "video.mp4")
+    assert not (tmp_path / "video.mp4").exists()
