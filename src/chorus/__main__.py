@@ -1,3 +1,3 @@
 from chorus.cli import main
 
-main()
+raise SystemExit(main())

@@ -70,6 +70,25 @@ class Settings(BaseSettings):
     # Limit for one delivery attempt: connect, send and read the answer.
     hooks_timeout_s: float = Field(default=10.0, gt=0)
 
+    # Upstream channels (other providers of this API, Suno accounts) next to the engine.
+    # Complete clips' files are copied into our media store, so our URLs keep working once
+    # the upstream's expire; when off, our media URLs redirect to the upstream's.
+    mirror_media: bool = True
+    mirror_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    # A relayed task the upstream has not finished after this long fails with a reason.
+    upstream_timeout_s: float = Field(default=900.0, gt=0)
+    # Limit for one upstream request (submit, fetch, download).
+    upstream_request_timeout_s: float = Field(default=30.0, gt=0)
+    # Unfinished relayed tasks are fetched this often, in batches of at most this many.
+    upstream_poll_s: float = Field(default=3.0, gt=0)
+    upstream_batch_size: int = Field(default=50, ge=1, le=100)
+    # Consecutive failures that open a channel's circuit, and how long it stays open
+    # before one probe request may try it again.
+    breaker_failures: int = Field(default=3, ge=1)
+    breaker_reset_s: float = Field(default=30.0, gt=0)
+    # A channel whose account is refused (captcha, rejected login) rests this long.
+    channel_cooldown_s: float = Field(default=300.0, gt=0)
+
     @cached_property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from chorus.engine.progress import RenderProgress
-from chorus.engine.render import render_song
 from chorus.engine.request import DEFAULT_DURATION_S, SongRequest
 from chorus.exceptions import ChorusError
 
@@ -28,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chorus.engine.render import render_song  # numpy and the synthesizers load only here
+
     lyrics = ""
     if args.lyrics is not None:
         try:

@@ -30,6 +30,10 @@ _SONORANTS = frozenset("mnŋlɹwjɾɫɲ")
 _VOICELESS = frozenset("ptkfθsʃhçxʔ")
 # Longest phrase spoken as one utterance; longer lines are spoken in pieces.
 _MAX_UNITS = 24
+# The held part of a vowel, as fractions of its steady core.
+_HOLD_FROM = 0.35
+_HOLD_TO = 0.7
+_HOLD_FIRST_ELEMENT = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +202,15 @@ def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Pa
     begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
     first = next((i for i in range(start, end) if word[i] in VOWELS), start)
     stop = first + 1
-    while stop < end and not (word[stop] in VOWELS and word[stop - 1] in VOWELS):
+    while stop < end and not (
+        _HOLD_FIRST_ELEMENT and word[stop] in VOWELS and word[stop - 1] in VOWELS
+    ):
         stop += 1
     core_start = float(spans[start, 0]) if word[start] in STRESS else float(spans[first, 0])
     core_end = float(spans[stop - 1, 1])
     length = core_end - core_start
-    hold_start = core_start + 0.35 * length
-    hold_end = max(core_end - 0.3 * length, hold_start + 0.005)
+    hold_start = core_start + _HOLD_FROM * length
+    hold_end = max(core_start + _HOLD_TO * length, hold_start + 0.005)
     return Part(begin, max(finish, hold_end), hold_start, hold_end, vowel=True)
 
 

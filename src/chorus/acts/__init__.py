@@ -1,0 +1,1 @@
+"""Clip acts: word timings and the waveform of a clip (``/suno/act/...``)."""

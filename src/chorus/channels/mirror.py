@@ -1,0 +1,113 @@
+"""Copying a complete upstream clip's files into our media store.
+
+Each file is streamed to a temporary name in the clip's folder and renamed into place
+once whole, so a reader never sees half a file and a crash leaves no file that looks
+finished. The names are the engine's (``song.mp3``, ``cover_small.jpg``, ``cover.jpg``,
+``video.mp4``), so the media routes serve a mirrored clip like a rendered one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from chorus.channels.upstream import UpstreamUnavailable
+from chorus.media.service import STREAM_FILE
+
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ClipMedia:
+    """An upstream clip's file URLs (any may be empty)."""
+
+    audio_url: str | None
+    image_url: str | None
+    image_large_url: str | None
+    video_url: str | None
+
+    def files(self) -> list[tuple[str, str, bool]]:
+        """(our file name, upstream URL, required) for each file the upstream has."""
+        wanted = [
+            ("song.mp3", self.audio_url, True),
+            ("cover_small.jpg", self.image_url or self.image_large_url, False),
+            ("cover.jpg", self.image_large_url or self.image_url, False),
+            ("video.mp4", self.video_url, False),
+        ]
+        return [(name, url, required) for name, url, required in wanted if url]
+
+
+def absolute(url: str, base_url: str) -> str | None:
+    """``url`` resolved against the upstream's base; None unless http(s)."""
+    full = urljoin(base_url.rstrip("/") + "/", url)
+    return full if urlsplit(full).scheme in ("http", "https") else None
+
+
+async def download(
+    client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int
+) -> int:
+    """Stream ``url`` into ``target`` atomically; returns its size in bytes."""
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    size = 0
+    try:
+        async with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise UpstreamUnavailable(f"media download answered HTTP {response.status_code}")
+            with temp.open("wb") as handle:
+                async for chunk in response.aiter_bytes(_CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise UpstreamUnavailable(f"media file larger than {max_bytes} bytes")
+                    handle.write(chunk)
+        if size == 0:
+            raise UpstreamUnavailable("media file is empty")
+        await asyncio.to_thread(os.replace, temp, target)
+        return size
+    except httpx.HTTPError as exc:
+        raise UpstreamUnavailable(f"media download failed ({type(exc).__name__})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+async def mirror_clip(
+    client: httpx.AsyncClient,
+    media: ClipMedia,
+    folder: Path,
+    base_url: str,
+    *,
+    max_bytes: int,
+) -> dict[str, int]:
+    """Copy the clip's files into ``folder``; returns bytes per file name. The audio is
+    required (its failure raises); a missing cover or video is left out. Files already
+    there (an earlier round) are not fetched again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes: dict[str, int] = {}
+    for name, url, required in media.files():
+        target = folder / name
+        if target.is_file():
+            sizes[name] = target.stat().st_size
+            continue
+        full = absolute(url, base_url)
+        try:
+            if full is None:
+                raise UpstreamUnavailable("media URL is not http(s)")
+            sizes[name] = await download(client, full, target, max_bytes=max_bytes)
+        except UpstreamUnavailable:
+            if required:
+                raise
+    if "song.mp3" not in sizes:
+        raise UpstreamUnavailable("the upstream gave no audio for a complete clip")
+    # A client that started on the growing stream URL gets the whole song at the end.
+    stream = folder / STREAM_FILE
+    if not stream.exists():
+        with contextlib.suppress(OSError):
+            os.link(folder / "song.mp3", stream)
+    return sizes

@@ -1,0 +1,1 @@
+"""Tasks: submitting songs and lyrics, fetching them in the contract's dialects."""

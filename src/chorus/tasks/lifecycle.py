@@ -1,0 +1,253 @@
+"""What happens to a task after it is submitted: the status rules, applied by the worker.
+
+Clip statuses move submitted -> queued -> streaming -> complete (or error); the task's
+status follows its clips: it shows the status of the clip that is not complete, the most
+advanced one when both are not. A failed task never keeps a clip that claims to be
+queued or streaming: every clip not complete says error. Every function here takes a
+session and never commits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from chorus.tasks import repository
+from chorus.tasks.models import Clip, Task
+
+TERMINAL = ("SUCCESS", "FAILURE")
+_CLIP_TO_TASK = {
+    "submitted": "SUBMITTED",
+    "queued": "QUEUED",
+    "streaming": "IN_PROGRESS",
+    "complete": "SUCCESS",
+    "error": "FAILURE",
+}
+_ADVANCE = {"submitted": 0, "queued": 1, "streaming": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class ClipPlan:
+    id: str
+    seed: int
+    attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything the worker needs to run a task, read in one transaction."""
+
+    task_id: str
+    action: str
+    mode: str
+    idea: str
+    title: str
+    tags: str
+    negative_tags: str
+    lyrics: str
+    instrumental: bool
+    duration: float
+    continue_clip_id: str | None
+    continue_clip_attempt: int
+    continue_at: float | None
+    start_time: int
+    clips: tuple[ClipPlan, ...]
+
+
+def task_status(clip_statuses: list[str]) -> str:
+    if not clip_statuses:
+        return "SUBMITTED"
+    if "error" in clip_statuses:
+        return "FAILURE"
+    pending = [status for status in clip_statuses if status != "complete"]
+    if not pending:
+        return "SUCCESS"
+    return _CLIP_TO_TASK[max(pending, key=lambda status: _ADVANCE.get(status, 0))]
+
+
+def _refresh(task: Task, now: float) -> None:
+    """Derive the task's status and progress from its clips."""
+    task.status = task_status([clip.status for clip in task.clips])
+    task.progress = round(sum(clip.progress for clip in task.clips) / max(len(task.clips), 1))
+    if task.status in TERMINAL and not task.finish_time:
+        task.finish_time = int(now)
+    if task.status == "SUCCESS":
+        task.progress = 100
+    task.updated_at = now
+
+
+def _live(session: Session, task_id: str) -> Task | None:
+    task = repository.get_for_update(session, task_id)
+    if task is None or task.status in TERMINAL:
+        return None
+    return task
+
+
+def take(session: Session, task_id: str) -> str | None:
+    """The worker took the task: QUEUED. Returns its action, or None if there is nothing
+    to do (finished, or gone)."""
+    task = _live(session, task_id)
+    if task is None:
+        return None
+    now = time.time()
+    for clip in task.clips:
+        _set_clip(clip, "queued", now)
+    task.status = "QUEUED"
+    task.updated_at = now
+    return task.action
+
+
+def start(session: Session, task_id: str) -> Plan | None:
+    """Rendering starts: a new attempt (fresh folders), start_time set."""
+    task = _live(session, task_id)
+    if task is None:
+        return None
+    now = time.time()
+    task.attempts += 1
+    task.start_time = int(now)
+    task.updated_at = now
+    if task.action == "LYRICS":
+        task.status = "IN_PROGRESS"
+    for clip in task.clips:
+        clip.attempt = task.attempts
+        clip.progress = 0
+        clip.audio_seconds = 0.0
+        _set_clip(clip, "queued", now)
+    continued_attempt = 0
+    if task.continue_clip_id:
+        continued = repository.get_clip(session, task.continue_clip_id)
+        continued_attempt = continued.attempt if continued is not None else 0
+    return Plan(
+        task_id=task.id,
+        action=task.action,
+        mode=task.mode,
+        idea=task.gpt_description_prompt,
+        title=task.title,
+        tags=task.tags,
+        negative_tags=task.negative_tags,
+        lyrics=task.lyrics,
+        instrumental=task.make_instrumental,
+        duration=task.duration,
+        continue_clip_id=task.continue_clip_id,
+        continue_clip_attempt=continued_attempt,
+        continue_at=task.continue_at,
+        start_time=task.start_time,
+        clips=tuple(ClipPlan(clip.id, clip.seed, clip.attempt) for clip in task.clips),
+    )
+
+
+def store_song(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
+    """The lyrics writer answered: title, tags and lyrics shared by the task's clips."""
+    task = _live(session, task_id)
+    if task is None:
+        return
+    task.title, task.tags, task.lyrics = title, tags, lyrics
+    task.updated_at = time.time()
+
+
+def finish_lyrics(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
+    task = _live(session, task_id)
+    if task is None:
+        return
+    now = time.time()
+    task.title, task.tags, task.lyrics = title, tags, lyrics
+    task.status = "SUCCESS"
+    task.progress = 100
+    task.finish_time = int(now)
+    task.updated_at = now
+
+
+def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
+    """Clips report (percent, playable seconds): they are streaming."""
+    now = time.time()
+    tasks: dict[str, Task] = {}
+    for clip_id, (percent, audio_seconds) in updates.items():
+        clip = repository.get_clip(session, clip_id)
+        if clip is None or clip.status not in ("queued", "streaming"):
+            continue
+        if clip.task.status in TERMINAL:
+            continue
+        clip.progress = max(clip.progress, min(percent, 99))
+        clip.audio_seconds = max(clip.audio_seconds, audio_seconds)
+        _set_clip(clip, "streaming", now)
+        tasks[clip.task_id] = clip.task
+    for task in tasks.values():
+        _refresh(task, now)
+
+
+def complete_clip(session: Session, clip_id: str, duration: float) -> None:
+    clip = repository.get_clip(session, clip_id)
+    if clip is None or clip.status not in ("queued", "streaming"):
+        return
+    if clip.task.status in TERMINAL:
+        return
+    now = time.time()
+    clip.duration = duration
+    clip.audio_seconds = duration
+    clip.progress = 100
+    _set_clip(clip, "complete", now)
+    _refresh(clip.task, now)
+
+
+def fail(session: Session, task_id: str, reason: str) -> None:
+    """FAILURE with ``reason``; every clip not complete says error."""
+    task = _live(session, task_id)
+    if task is None:
+        return
+    now = time.time()
+    for clip in task.clips:
+        if clip.status != "complete":
+            clip.error_message = reason
+            _set_clip(clip, "error", now)
+    task.fail_reason = reason
+    task.status = "FAILURE"
+    task.finish_time = int(now)
+    task.updated_at = now
+
+
+def hand_back(session: Session, task_id: str, started: bool) -> None:
+    """Shutdown interrupted the task: queue it again, to be resumed at the next start
+    without counting the attempt it had ``started``."""
+    task = _live(session, task_id)
+    if task is None:
+        return
+    now = time.time()
+    if started:
+        task.attempts = max(task.attempts - 1, 0)
+    _requeue(task, now)
+
+
+def recover(session: Session, max_attempts: int) -> list[str]:
+    """At start: tasks left unfinished by a crash are resumed from scratch, or failed if
+    they were interrupted ``max_attempts`` times. Returns the ids to run, oldest first."""
+    now = time.time()
+    resume: list[str] = []
+    for task_id in repository.unfinished_ids(session):
+        task = repository.get_for_update(session, task_id)
+        if task is None:
+            continue
+        if task.attempts >= max_attempts:
+            fail(session, task_id, f"rendering was interrupted {task.attempts} times; giving up")
+            continue
+        _requeue(task, now)
+        resume.append(task_id)
+    return resume
+
+
+def _requeue(task: Task, now: float) -> None:
+    for clip in task.clips:
+        clip.progress = 0
+        clip.audio_seconds = 0.0
+        _set_clip(clip, "queued", now)
+    task.status = "QUEUED"
+    task.progress = 0
+    task.start_time = 0
+    task.updated_at = now
+
+
+def _set_clip(clip: Clip, status: str, now: float) -> None:
+    if clip.status != status:
+        clip.status = status
+        clip.updated_at = now

@@ -1,0 +1,91 @@
+"""A real browser on the studio page of the session's ``chorus serve``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _browser import CHROMIUM_ARGS, chromium_path
+
+from live_server import LiveServer
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("Chromium is missing: run scripts/setup (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    profile: Path = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1200, "height": 900},
+            service_workers="block",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser_context: Any, server: LiveServer) -> Iterator[Any]:
+    """A fresh tab on the studio with an empty local storage, its console errors kept."""
+    tab = browser_context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server.base_url + "/")
+    tab.evaluate("localStorage.clear()")
+    tab.reload()
+    tab.errors = errors
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+@pytest.fixture
+def user_key(make_key: Callable[..., str]) -> str:
+    return make_key(credits=1000)
+
+
+# DEV-ONLY-REMOVE-BEGIN
+import subprocess as _sp  # noqa: E402
+
+
+class _DevServer(LiveServer):
+    def start(self, timeout_s: float = 60.0) -> LiveServer:
+        import time as _t
+
+        import httpx as _h
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = _sp.Popen(
+                ["/work/main/.venv/bin/python", "/tmp/devlib/serve.py", str(self.port), str(self.data_dir)],
+                stdout=log, stderr=_sp.STDOUT,
+            )
+        deadline = _t.monotonic() + timeout_s
+        while _t.monotonic() < deadline:
+            try:
+                if _h.get(f"{self.base_url}/openapi.json", timeout=1).status_code == 200:
+                    return self
+            except _h.TransportError:
+                pass
+            _t.sleep(0.1)
+        raise RuntimeError("no dev server")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = _DevServer(tmp_path_factory.mktemp("dev-data")).start()
+    yield live
+    live.stop()
+# DEV-ONLY-REMOVE-END

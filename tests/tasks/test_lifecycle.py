@@ -1,0 +1,137 @@
+"""Status rules on a real SQLite database: the task follows its clips and never
+contradicts them; recovery resumes or fails interrupted tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chorus.config import Settings
+from chorus.db import Database
+from chorus.keys.service import create_key, info
+from chorus.tasks import lifecycle, repository
+from chorus.tasks.schemas import SubmitLyrics, SubmitMusic
+from chorus.tasks.service import submit_lyrics, submit_music
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(Settings(data_dir=tmp_path))
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+def new_music(db: Database, settings: Settings | None = None) -> str:
+    settings = settings or Settings(song_duration_s=10)
+    enqueued: list[str] = []
+
+    def submit(session: object) -> str:
+        key, _ = create_key(session, f"k{len(enqueued)}-{id(enqueued)}")  # type: ignore[arg-type]
+        body = SubmitMusic(gpt_description_prompt="rain on the roof")
+        return submit_music(session, info(key), body, settings, enqueued.append).id  # type: ignore[arg-type]
+
+    task_id = db.call(submit)
+    assert enqueued == [task_id]
+    return task_id
+
+
+def statuses(db: Database, task_id: str) -> tuple[str, list[str], str]:
+    def read(session: object) -> tuple[str, list[str], str]:
+        task = repository.get(session, task_id)  # type: ignore[arg-type]
+        assert task is not None
+        return task.status, [clip.status for clip in task.clips], task.fail_reason
+
+    return db.call(read)
+
+
+@pytest.mark.parametrize(
+    ("clips", "task"),
+    [
+        (["submitted", "submitted"], "SUBMITTED"),
+        (["queued", "queued"], "QUEUED"),
+        (["queued", "streaming"], "IN_PROGRESS"),
+        (["complete", "streaming"], "IN_PROGRESS"),
+        (["complete", "queued"], "QUEUED"),
+        (["complete", "complete"], "SUCCESS"),
+        (["complete", "error"], "FAILURE"),
+        (["streaming", "error"], "FAILURE"),
+    ],
+)
+def test_task_status_follows_the_clip_that_is_not_complete(clips: list[str], task: str) -> None:
+    assert lifecycle.task_status(clips) == task
+
+
+def test_a_task_moves_through_the_statuses(db: Database) -> None:
+    task_id = new_music(db)
+    assert statuses(db, task_id)[:2] == ("SUBMITTED", ["submitted", "submitted"])
+    assert db.call(lifecycle.take, task_id) == "MUSIC"
+    assert statuses(db, task_id)[:2] == ("QUEUED", ["queued", "queued"])
+    plan = db.call(lifecycle.start, task_id)
+    assert plan is not None and len(plan.clips) == 2
+    assert {clip.attempt for clip in plan.clips} == {1}
+    first, second = (clip.id for clip in plan.clips)
+    db.call(lifecycle.progress, {first: (30, 3.0)})
+    assert statuses(db, task_id)[:2] == ("IN_PROGRESS", ["streaming", "queued"])
+    db.call(lifecycle.complete_clip, first, 10.0)
+    db.call(lifecycle.progress, {second: (50, 5.0)})
+    assert statuses(db, task_id)[:2] == ("IN_PROGRESS", ["complete", "streaming"])
+    db.call(lifecycle.complete_clip, second, 10.0)
+    assert statuses(db, task_id)[:2] == ("SUCCESS", ["complete", "complete"])
+    # Late progress of a finished clip changes nothing.
+    db.call(lifecycle.progress, {second: (60, 6.0)})
+    assert statuses(db, task_id)[:2] == ("SUCCESS", ["complete", "complete"])
+
+
+def test_a_failed_task_has_no_clip_still_working(db: Database) -> None:
+    task_id = new_music(db)
+    db.call(lifecycle.take, task_id)
+    plan = db.call(lifecycle.start, task_id)
+    assert plan is not None
+    db.call(lifecycle.progress, {plan.clips[0].id: (40, 4.0)})
+    db.call(lifecycle.fail, task_id, "timed out after 1 s")
+    status, clips, reason = statuses(db, task_id)
+    assert (status, clips, reason) == ("FAILURE", ["error", "error"], "timed out after 1 s")
+
+
+def test_recovery_resumes_then_gives_up(db: Database) -> None:
+    task_id = new_music(db)
+    for _ in range(2):
+        db.call(lifecycle.take, task_id)
+        assert db.call(lifecycle.start, task_id) is not None
+        # The process dies here; the next start recovers.
+        assert db.call(lifecycle.recover, 3) == [task_id]
+        assert statuses(db, task_id)[:2] == ("QUEUED", ["queued", "queued"])
+    db.call(lifecycle.take, task_id)
+    plan = db.call(lifecycle.start, task_id)
+    assert plan is not None and {clip.attempt for clip in plan.clips} == {3}
+    assert db.call(lifecycle.recover, 3) == []
+    status, clips, reason = statuses(db, task_id)
+    assert (status, clips) == ("FAILURE", ["error", "error"])
+    assert "interrupted 3 times" in reason
+
+
+def test_hand_back_does_not_count_the_attempt(db: Database) -> None:
+    task_id = new_music(db)
+    db.call(lifecycle.take, task_id)
+    db.call(lifecycle.start, task_id)
+    db.call(lifecycle.hand_back, task_id, True)
+    assert db.call(lifecycle.recover, 1) == [task_id]
+
+
+def test_lyrics_task(db: Database) -> None:
+    enqueued: list[str] = []
+
+    def submit(session: object) -> str:
+        key, _ = create_key(session, "lyricist")  # type: ignore[arg-type]
+        body = SubmitLyrics(prompt="trains at dawn")
+        return submit_lyrics(session, info(key), body, enqueued.append).id  # type: ignore[arg-type]
+
+    task_id = db.call(submit)
+    assert db.call(lifecycle.take, task_id) == "LYRICS"
+    db.call(lifecycle.start, task_id)
+    assert statuses(db, task_id)[0] == "IN_PROGRESS"
+    db.call(lifecycle.finish_lyrics, task_id, "Dawn", "folk", "[Verse]\nla")
+    assert statuses(db, task_id) == ("SUCCESS", [], "")
