@@ -17,12 +17,17 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chorus import __version__, exception_handlers
+from chorus.acts import endpoints as acts_endpoints
+from chorus.channels import endpoints as channels_endpoints
+from chorus.channels.backend import ChannelBackend
+from chorus.chat import endpoints as chat_endpoints
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.keys import endpoints as keys_endpoints
 from chorus.keys.service import KeyCache, bootstrap_admin
 from chorus.media import endpoints as media_endpoints
 from chorus.state import AppState
+from chorus.studio import endpoints as studio_endpoints
 from chorus.tasks import endpoints as tasks_endpoints
 from chorus.tasks.cache import TaskCache
 from chorus.worker.backend import LocalEngineBackend, MusicBackend
@@ -124,15 +129,21 @@ def create_app(
         tasks = TaskCache(db, settings.effective_public_base_url)
         state = AppState(settings=settings, db=db, keys=KeyCache(db), tasks=tasks)
         app.state.chorus = state
+        channels: ChannelBackend | None = None
         if run_worker:
+            channels = ChannelBackend(settings, db, tasks)
+            app.state.channels = channels
+            await channels.start()
             engine = backend or LocalEngineBackend(settings.workers)
-            state.worker = Worker(settings, db, tasks, engine)
+            state.worker = Worker(settings, db, tasks, engine, router=channels)
             await state.worker.start()
         try:
             yield
         finally:
             if state.worker is not None:
                 await state.worker.stop()
+            if channels is not None:
+                await channels.aclose()
             db.dispose()
 
     app = FastAPI(
@@ -143,7 +154,13 @@ def create_app(
     )
     exception_handlers.install(app)
     app.include_router(tasks_endpoints.router)
+    app.include_router(tasks_endpoints.library_router)
+    app.include_router(acts_endpoints.router)
+    app.include_router(chat_endpoints.router)
     app.include_router(media_endpoints.router)
     app.include_router(keys_endpoints.router)
+    app.include_router(channels_endpoints.router)
+    app.include_router(channels_endpoints.tasks_router)
+    app.include_router(studio_endpoints.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

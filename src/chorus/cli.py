@@ -8,12 +8,16 @@ adding an entry.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chorus.commands import generate as generate_command
+from chorus.commands import lyrics as lyrics_command
+from chorus.commands import status as status_command
 from chorus.config import Settings
 from chorus.engine import command as render_command
 from chorus.exceptions import ChorusError
@@ -106,9 +110,33 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _channels_arguments(parser: argparse.ArgumentParser) -> None:
+    from chorus.channels import cli as channels_cli
+
+    channels_cli.add_arguments(parser)
+
+
+def _channels(args: argparse.Namespace) -> int:
+    from chorus.channels import cli as channels_cli
+
+    return channels_cli.run(args)
+
+
 COMMANDS: dict[str, Command] = {
     "serve": Command("run the HTTP service and its worker", _serve_arguments, _serve),
     "keys": Command("manage API keys", _keys_arguments, _keys),
+    "channels": Command("manage upstream channels", _channels_arguments, _channels),
+    "generate": Command(
+        "make a song's two clips: here, or on a server with --server and --key",
+        generate_command.add_arguments,
+        generate_command.run,
+    ),
+    "lyrics": Command(
+        "write a title, tags and lyrics for an idea",
+        lyrics_command.add_arguments,
+        lyrics_command.run,
+    ),
+    "status": Command("show a task on a server", status_command.add_arguments, status_command.run),
     "render": Command(
         "render one song to a folder with the built-in engine (no server)",
         render_command.add_arguments,
@@ -134,3 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``chorus lyrics ... | head``): stop quietly, and keep
+        # Python's final flush of stdout from complaining about it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

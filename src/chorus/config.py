@@ -62,6 +62,22 @@ class Settings(BaseSettings):
     # Shared rate-limit state for several service processes; in-process state when unset.
     redis_url: str | None = None
 
+    # Credits: each submit reserves its action's price from the key's balance (402
+    # quota_not_enough when short); a task that fails gives it back once.
+    credits_enforced: bool = True
+    price_music: int = Field(default=10, ge=0)
+    price_lyrics: int = Field(default=1, ge=0)
+    price_extend: int = Field(default=10, ge=0)
+    price_concat: int = Field(default=2, ge=0)
+    # Balance of a key created without "credits" (so a fresh install works at once).
+    default_key_credits: int = Field(default=100, ge=0)
+
+    # Observability: JSON log lines (else readable text), the log level, and an optional
+    # bearer token /metrics then requires (open when unset).
+    log_json: bool = True
+    log_level: str = "INFO"
+    metrics_token: str | None = None
+
     # notify_hook callbacks. Private, loopback and link-local destinations are refused
     # unless allowed (a hook on the same machine or LAN is then possible).
     hooks_allow_private: bool = False
@@ -69,6 +85,11 @@ class Settings(BaseSettings):
     hooks_max_age_s: float = Field(default=21600.0, gt=0)
     # Limit for one delivery attempt: connect, send and read the answer.
     hooks_timeout_s: float = Field(default=10.0, gt=0)
+    # Backoff between attempts: the first delay, doubling up to the cap (seconds).
+    hooks_retry_base_s: float = Field(default=5.0, gt=0)
+    hooks_retry_max_delay_s: float = Field(default=1800.0, gt=0)
+    # How often the delivery loop looks for due deliveries when nothing wakes it.
+    hooks_poll_s: float = Field(default=1.0, gt=0)
 
     # Upstream channels (other providers of this API, Suno accounts) next to the engine.
     # Complete clips' files are copied into our media store, so our URLs keep working once

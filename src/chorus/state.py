@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
+from chorus.callbacks.loop import DeliveryLoop
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.keys.service import KeyCache
+from chorus.observability.metrics import Metrics
+from chorus.ratelimit import MemoryRateLimiter, RateLimiter
 from chorus.tasks.cache import TaskCache
 from chorus.worker.service import Worker
 
@@ -20,6 +23,10 @@ class AppState:
     keys: KeyCache
     tasks: TaskCache
     worker: Worker | None = None
+    # Per-key request rates (in-process unless redis_url is set) and the service's metrics.
+    limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
+    metrics: Metrics | None = None
+    deliveries: DeliveryLoop | None = None
 
     def enqueue(self, task_id: str) -> None:
         if self.worker is not None:

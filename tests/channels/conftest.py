@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fake_upstreams import FakeSunoWeb, FakeUpstream  # noqa: E402
+from fake_upstreams import FakeSunoWeb, FakeUpstream
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from seed_shapes import seed  # noqa: E402
+from seed_shapes import seed
 
 SHAPES = ("suno", "flat", "goapi", "clips")
 AUDIO_SIZE = 120_000
@@ -240,8 +240,12 @@ class FakeUpstream(_Server):
         if self.shape == "goapi":
             goapi_status = {"SUBMITTED": "pending", "IN_PROGRESS": "processing",
                             "SUCCESS": "completed", "FAILURE": "failed"}[status]  # fmt: skip
-            return {"task_id": task.task_id, "status": goapi_status,
-                    "input": json.dumps(task.body), "clips": {c["id"]: c for c in clips}}
+            return {
+                "task_id": task.task_id,
+                "status": goapi_status,
+                "input": json.dumps(task.body),
+                "clips": {c["id"]: c for c in clips},
+            }
         if self.shape == "clips":
             return clips
         return {
@@ -417,8 +421,11 @@ class FakeSunoWeb(_Server):
                 clip.update(id=str(uuid.uuid4()), status="submitted", audio_url="",
                             image_url="", image_large_url="", video_url="",
                             title=body.get("title") or "Web Song")  # fmt: skip
-                clip["metadata"].update(tags=body.get("tags") or "web rock", duration=None,
-                                        prompt=body.get("prompt") or "[Verse]\nweb words")
+                clip["metadata"].update(
+                    tags=body.get("tags") or "web rock",
+                    duration=None,
+                    prompt=body.get("prompt") or "[Verse]\nweb words",
+                )
                 self.clips[clip["id"]] = clip
                 self.feeds[clip["id"]] = 0
                 clips.append(clip)
@@ -432,10 +439,12 @@ class FakeSunoWeb(_Server):
                     continue
                 self.feeds[clip_id] += 1
                 if self.feeds[clip_id] >= 2:
-                    clip.update(status="complete",
-                                audio_url=f"{self.base_url}/cdn/{clip_id}.mp3",
-                                image_url=f"{self.base_url}/cdn/image_{clip_id}.jpeg",
-                                image_large_url=f"{self.base_url}/cdn/image_large_{clip_id}.jpeg")
+                    clip.update(
+                        status="complete",
+                        audio_url=f"{self.base_url}/cdn/{clip_id}.mp3",
+                        image_url=f"{self.base_url}/cdn/image_{clip_id}.jpeg",
+                        image_large_url=f"{self.base_url}/cdn/image_large_{clip_id}.jpeg",
+                    )
                     clip["metadata"]["duration"] = 33.0
                 else:
                     clip.update(status="streaming",

@@ -21,7 +21,9 @@ def web_for(fake: FakeSunoWeb, cookie: str = FakeSunoWeb.COOKIE, **kw: object) -
 async def test_generate_poll_and_credits(suno_web: FakeSunoWeb) -> None:
     web = web_for(suno_web)
     try:
-        task_id = await web.submit_music({"prompt": "[Verse]\nhi", "tags": "rock", "mv": "chirp-v4"})
+        task_id = await web.submit_music(
+            {"prompt": "[Verse]\nhi", "tags": "rock", "mv": "chirp-v4"}
+        )
         assert len(task_id.split(",")) == 2
         first = (await web.fetch_many([task_id]))[task_id]
         assert first.status == "IN_PROGRESS"

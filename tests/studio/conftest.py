@@ -54,38 +54,3 @@ def page(browser_context: Any, server: LiveServer) -> Iterator[Any]:
 @pytest.fixture
 def user_key(make_key: Callable[..., str]) -> str:
     return make_key(credits=1000)
-
-
-# DEV-ONLY-REMOVE-BEGIN
-import subprocess as _sp  # noqa: E402
-
-
-class _DevServer(LiveServer):
-    def start(self, timeout_s: float = 60.0) -> LiveServer:
-        import time as _t
-
-        import httpx as _h
-
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as log:
-            self.process = _sp.Popen(
-                ["/work/main/.venv/bin/python", "/tmp/devlib/serve.py", str(self.port), str(self.data_dir)],
-                stdout=log, stderr=_sp.STDOUT,
-            )
-        deadline = _t.monotonic() + timeout_s
-        while _t.monotonic() < deadline:
-            try:
-                if _h.get(f"{self.base_url}/openapi.json", timeout=1).status_code == 200:
-                    return self
-            except _h.TransportError:
-                pass
-            _t.sleep(0.1)
-        raise RuntimeError("no dev server")
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = _DevServer(tmp_path_factory.mktemp("dev-data")).start()
-    yield live
-    live.stop()
-# DEV-ONLY-REMOVE-END

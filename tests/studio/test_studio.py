@@ -17,7 +17,9 @@ SONG_TIMEOUT_MS = 180_000
 def _save_key(page: Any, key: str) -> None:
     page.fill("#key", key)
     page.click("#key-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#key-state').textContent.includes('saved')")
+    page.wait_for_function(
+        "() => document.querySelector('#key-state').textContent.includes('saved')"
+    )
 
 
 def _watch_progress(page: Any) -> list[int]:
@@ -97,14 +99,14 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
     assert title in (page.text_content("#library-list") or "")
     page.fill("#search", title.split()[-1])
     page.click("#search-form button")
-    page.wait_for_function("location.hash.startsWith('#library?q=')")
+    page.wait_for_function("() => location.hash.startsWith('#library?q=')")
     page.wait_for_function(
-        f"document.querySelector('#library-list').textContent.includes({title!r})"
+        f"() => document.querySelector('#library-list').textContent.includes({title!r})"
     )
     page.fill("#search", "zzqqxx-no-such-song")
     page.click("#search-form button")
     page.wait_for_function(
-        "document.querySelector('#library-state').textContent.startsWith('No songs')"
+        "() => document.querySelector('#library-state').textContent.startsWith('No songs')"
     )
     assert page.locator("#library-list li").count() == 0
     page.fill("#search", "")
@@ -136,7 +138,7 @@ def test_custom_mode_writes_lyrics_then_extends(
     assert page.is_visible("#lyrics") and not page.is_visible("#idea")
     page.fill("#lyrics-idea", "two friends on a night train")
     page.click("#write-lyrics")
-    page.wait_for_function("document.querySelector('#lyrics').value.includes('[Verse]')")
+    page.wait_for_function("() => document.querySelector('#lyrics').value.includes('[Verse]')")
     assert page.input_value("#title") and page.input_value("#tags")
     # Section buttons put markers on their own line at the cursor.
     page.focus("#lyrics")
@@ -151,7 +153,7 @@ def test_custom_mode_writes_lyrics_then_extends(
     page.wait_for_selector("#task:not([hidden])")
     first_task = page.evaluate("location.hash")
     page.wait_for_function(
-        "document.querySelector('#task-status').textContent.startsWith('Done')",
+        "() => document.querySelector('#task-status').textContent.startsWith('Done')",
         timeout=SONG_TIMEOUT_MS,
     )
     clip = page.locator("article.clip").first
@@ -159,10 +161,10 @@ def test_custom_mode_writes_lyrics_then_extends(
     clip.locator(".extend-at").fill("4")
     clip.locator(".extend-form button[type=submit]").click()
     page.wait_for_function(
-        f"location.hash.startsWith('#task=') && location.hash !== {first_task!r}"
+        f"() => location.hash.startsWith('#task=') && location.hash !== {first_task!r}"
     )
     page.wait_for_function(
-        "document.querySelector('#task-status').textContent.startsWith('Done')",
+        "() => document.querySelector('#task-status').textContent.startsWith('Done')",
         timeout=SONG_TIMEOUT_MS,
     )
     assert page.locator("article.clip").count() == 2

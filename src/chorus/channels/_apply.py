@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from chorus.channels.mirror import ClipMedia
 from chorus.channels.upstream import scrub
 from chorus.client.models import Task as UpTask
+from chorus.credits import service as credits
 from chorus.tasks import lifecycle
 from chorus.tasks import repository as tasks_repository
 from chorus.tasks.models import Clip, Task
@@ -109,8 +110,13 @@ def record_local(session: Session, task_id: str) -> None:
 
 
 def fail(session: Session, task_id: str, reason: str) -> None:
-    """FAILURE with ``reason`` through the lifecycle (which owns refunds)."""
+    """FAILURE with ``reason`` through the lifecycle, and the charge given back (refunds
+    happen once per task, so a refund hook in the lifecycle as well is harmless)."""
+    task = tasks_repository.get(session, task_id)
+    if task is None or task.status in TERMINAL:
+        return
     lifecycle.fail(session, task_id, reason)
+    credits.refund(session, task_id, reason)
 
 
 def _upstream_reason(up: UpTask) -> str:

@@ -52,6 +52,7 @@ class ChannelBackend:
         )
         self._upstreams: dict[str, tuple[ChannelInfo, Upstream]] = {}
         self._claiming: dict[str, int] = {}
+        self._closing: set[asyncio.Future[None]] = set()
         self._media = self._http()
         self.poller = Poller(settings, db, cache, self.upstream_for, self.health, self._media)
         self._loop_task: asyncio.Task[None] | None = None
@@ -87,7 +88,10 @@ class ChannelBackend:
         if known is not None and known[0] == info:
             return known[1]
         if known is not None:
-            asyncio.ensure_future(known[1].aclose())
+            # The replaced client may still serve a request in flight: close it after.
+            closing = asyncio.ensure_future(known[1].aclose())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
         upstream: Upstream
         if info.kind == "relay":
             upstream = RelayUpstream(self._http(), info.base_url, info.secret)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from chorus.channels import repository, service
+from chorus.channels.routing import ChannelInfo
 from chorus.channels.schemas import CreateChannel, UpdateChannel
 from chorus.config import Settings
 from chorus.db import Database
@@ -50,7 +51,7 @@ def _validated(model: type[_M], **fields: Any) -> _M:
         raise InvalidRequest(validation_message(list(exc.errors()))) from None
 
 
-def _row(info: service.ChannelInfo, running: int) -> dict[str, Any]:
+def _row(info: ChannelInfo, running: int) -> dict[str, Any]:
     return service.details(info, "-", running).model_dump()
 
 

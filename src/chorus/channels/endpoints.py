@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from chorus.channels import repository, service
+from chorus.channels.routing import ChannelInfo
 from chorus.channels.schemas import (
     AdminClip,
     AdminTask,
@@ -36,7 +37,7 @@ def _states(request: Request) -> dict[str, str]:
     return backend.states() if backend is not None else {}
 
 
-async def _details(request: Request, infos: list[service.ChannelInfo]) -> list[ChannelDetails]:
+async def _details(request: Request, infos: list[ChannelInfo]) -> list[ChannelDetails]:
     states = _states(request)
     running = await app_state(request).db.run(repository.running_counts)
     return [
@@ -49,7 +50,7 @@ async def _details(request: Request, infos: list[service.ChannelInfo]) -> list[C
 async def create_channel(body: CreateChannel, request: Request, _admin: AdminKey) -> ChannelDetails:
     """Add an upstream. It serves every model unless ``models`` narrows it."""
 
-    def create(session: Session) -> service.ChannelInfo:
+    def create(session: Session) -> ChannelInfo:
         return service.info(service.create(session, body))
 
     info = await app_state(request).db.run(create)
@@ -64,7 +65,7 @@ async def list_channels(request: Request, _admin: AdminKey) -> list[ChannelDetai
 
 @router.get("/{name}", response_model=ChannelDetails)
 async def get_channel(name: str, request: Request, _admin: AdminKey) -> ChannelDetails:
-    def get(session: Session) -> service.ChannelInfo:
+    def get(session: Session) -> ChannelInfo:
         return service.info(service.get(session, name))
 
     return (await _details(request, [await app_state(request).db.run(get)]))[0]
@@ -77,7 +78,7 @@ async def update_channel(
     """Change a channel: ``{"enabled": false}`` takes it out of routing (its running
     tasks are still followed)."""
 
-    def update(session: Session) -> service.ChannelInfo:
+    def update(session: Session) -> ChannelInfo:
         return service.info(service.update(session, name, body))
 
     return (await _details(request, [await app_state(request).db.run(update)]))[0]

@@ -50,9 +50,7 @@ def absolute(url: str, base_url: str) -> str | None:
     return full if urlsplit(full).scheme in ("http", "https") else None
 
 
-async def download(
-    client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int
-) -> int:
+async def download(client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int) -> int:
     """Stream ``url`` into ``target`` atomically; returns its size in bytes."""
     temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
     size = 0

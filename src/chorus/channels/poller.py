@@ -129,9 +129,7 @@ class Poller:
         log.warning("polling channel %s failed (%s); next try in %.1f s", name, exc.message,
                     delay)  # fmt: skip
 
-    async def _follow(
-        self, info: ChannelInfo, task: repository.Relayed, up: UpTask | None
-    ) -> None:
+    async def _follow(self, info: ChannelInfo, task: repository.Relayed, up: UpTask | None) -> None:
         if up is None:
             misses = self._misses.get(task.task_id, 0) + 1
             self._misses[task.task_id] = misses
@@ -178,4 +176,3 @@ class Poller:
             return await self.db.run(fn, task_id, *args)
         finally:
             self.cache.invalidate(task_id)
-

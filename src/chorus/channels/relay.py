@@ -16,9 +16,6 @@ from urllib.parse import quote
 
 import httpx
 
-from chorus.client.dialects import check_envelope, parse_submit, parse_task, parse_tasks
-from chorus.client.errors import ClientError, InvalidResponse
-from chorus.client.models import Task
 from chorus.channels.upstream import (
     UpstreamLost,
     UpstreamRefused,
@@ -26,6 +23,9 @@ from chorus.channels.upstream import (
     scrub,
     translate,
 )
+from chorus.client.dialects import check_envelope, parse_submit, parse_task, parse_tasks
+from chorus.client.errors import ClientError, InvalidResponse
+from chorus.client.models import Task
 
 log = logging.getLogger(__name__)
 
@@ -142,4 +142,3 @@ def _by_clip_ids(tasks: list[Task], ids: list[str]) -> dict[str, Task] | None:
         except (ClientError, InvalidResponse) as exc:
             log.warning("upstream clips unreadable: %s", scrub(str(exc)))
     return found
-

@@ -15,12 +15,12 @@ class CreateChannel(BaseModel):
 
     name: str = Field(pattern=_NAME)
     kind: Kind = "relay"
-    base_url: str = Field("", max_length=2048)
-    secret: str = Field("", max_length=16384)
+    base_url: str = Field(default="", max_length=2048)
+    secret: str = Field(default="", max_length=16384)
     models: list[str] = Field(default_factory=list, max_length=100)
-    priority: int = Field(0, ge=-1000, le=1000)
-    weight: int = Field(1, ge=1, le=1000)
-    max_concurrency: int = Field(0, ge=0, le=100000)
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    weight: int = Field(default=1, ge=1, le=1000)
+    max_concurrency: int = Field(default=0, ge=0, le=100000)
     enabled: bool = True
     options: dict[str, str] = Field(default_factory=dict, max_length=20)
 
@@ -28,14 +28,14 @@ class CreateChannel(BaseModel):
 class UpdateChannel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    base_url: str | None = Field(None, max_length=2048)
-    secret: str | None = Field(None, max_length=16384)
-    models: list[str] | None = Field(None, max_length=100)
-    priority: int | None = Field(None, ge=-1000, le=1000)
-    weight: int | None = Field(None, ge=1, le=1000)
-    max_concurrency: int | None = Field(None, ge=0, le=100000)
+    base_url: str | None = Field(default=None, max_length=2048)
+    secret: str | None = Field(default=None, max_length=16384)
+    models: list[str] | None = Field(default=None, max_length=100)
+    priority: int | None = Field(default=None, ge=-1000, le=1000)
+    weight: int | None = Field(default=None, ge=1, le=1000)
+    max_concurrency: int | None = Field(default=None, ge=0, le=100000)
     enabled: bool | None = None
-    options: dict[str, str] | None = Field(None, max_length=20)
+    options: dict[str, str] | None = Field(default=None, max_length=20)
 
 
 class ChannelDetails(BaseModel):

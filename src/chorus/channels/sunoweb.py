@@ -25,16 +25,16 @@ from urllib.parse import quote
 
 import httpx
 
-from chorus.client import _clips
-from chorus.client.dialects import parse_task
-from chorus.client.errors import ClientError, make_error
-from chorus.client.models import Task
 from chorus.channels.upstream import (
     UpstreamLost,
     UpstreamRejected,
     UpstreamUnavailable,
     translate,
 )
+from chorus.client import _clips
+from chorus.client.dialects import parse_task
+from chorus.client.errors import ClientError, make_error
+from chorus.client.models import Task
 
 CLERK_URL = "https://clerk.suno.com"
 STUDIO_URL = "https://studio-api.prod.suno.com"

@@ -39,7 +39,7 @@ def scrub(text: str) -> str:
     return " ".join(cleaned.split())[:MAX_REASON]
 
 
-class UpstreamUnavailable(ChorusError):
+class UpstreamUnavailable(ChorusError):  # noqa: N818  (named like the rest of the hierarchy)
     """The upstream could not answer (unreachable, slow, overloaded or garbled)."""
 
     status_code = 502

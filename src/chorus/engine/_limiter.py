@@ -10,6 +10,8 @@ no clipping) and let go ``hold`` after it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import ndimage
 
@@ -59,3 +61,58 @@ def limit(audio: np.ndarray, sr: int, ceiling: float, in_place: bool = False) ->
     out = audio if in_place else audio.copy()
     out *= gain[:, None] if audio.ndim == 2 else gain
     return out
+
+
+def block_peaks(envelope: np.ndarray, block: int) -> np.ndarray:
+    """The largest value of ``envelope`` (n,) in each run of ``block`` samples (the last
+    run may be shorter): (ceil(n / block),)."""
+    n = len(envelope)
+    whole = n // block
+    peaks = envelope[: whole * block].reshape(whole, block).max(axis=1)
+    if n > whole * block:
+        peaks = np.append(peaks, envelope[whole * block :].max())
+    return np.asarray(peaks)
+
+
+def block_limiter_gain(
+    peaks: np.ndarray,
+    ceiling: float,
+    block: int,
+    sr: int,
+    *,
+    attack_s: float = ATTACK_S,
+    hold_s: float = HOLD_S,
+) -> np.ndarray:
+    """The limiter's gain at block resolution: one value per ``block`` samples.
+
+    ``peaks[b]`` is the largest true-peak envelope value in samples
+    ``b*block .. (b+1)*block - 1``; the result's ``[b]`` is the gain at sample
+    ``b*block``. Interpolated linearly between those points, the gain keeps every
+    sample's peak at most ``ceiling`` (linear full scale): each point is the average of
+    minima taken over windows holding both its own block and the next one. ``sr`` in Hz,
+    ``attack_s``/``hold_s`` in seconds as for :func:`limiter_gain`.
+    """
+    need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
+    if not len(need) or need.min() >= 1.0:
+        return np.ones(len(need))
+    attack = max(2, math.ceil(attack_s * sr / block))
+    hold = max(1, math.ceil(hold_s * sr / block))
+    # Window [b - hold, b + attack + 1] (see limiter_gain for the origin convention).
+    size = hold + attack + 2
+    held = ndimage.minimum_filter1d(need, size, origin=hold - size // 2, mode="nearest")
+    half = attack // 2
+    # Triangular average within [b - attack + 1, b]: every minimum in it covers b, b + 1.
+    return np.asarray(np.minimum(_box(_box(held, half), attack - half + 1), 1.0))
+
+
+def expand_gain(points: np.ndarray, block: int, start: int, stop: int) -> np.ndarray:
+    """Samples ``start .. stop - 1`` (float32) of the gain whose value at sample
+    ``b*block`` is ``points[b]``, linear in between (constant after the last point)."""
+    b0 = start // block
+    b1 = min(len(points), -(-stop // block) + 1)
+    knots = points[b0:b1]
+    if len(knots) and knots.min() >= 1.0:
+        return np.ones(stop - start, dtype=np.float32)
+    where = np.arange(start, stop, dtype=np.float64)
+    at = np.arange(b0, b1, dtype=np.float64) * block
+    return np.interp(where, at, knots).astype(np.float32)

@@ -20,13 +20,16 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import ndimage, signal
 
-from chorus.engine._limiter import limit
-from chorus.engine._loudness import k_weighting, loudness_lufs, true_peak, true_peak_dbtp
+from chorus.engine._loudness import LoudnessMeter, k_weighting, loudness_lufs, true_peak_dbtp
+from chorus.engine._master import apply_fades, finish_master
 from chorus.engine._vocalfx import Room
 from chorus.engine.score import Score
 
 __all__ = [
+    "LoudnessMeter",
     "Mixer",
+    "apply_fades",
+    "finish_master",
     "loudness_lufs",
     "master",
     "mix_section",
@@ -41,9 +44,6 @@ MAX_VOCAL_STEP_DB = 2.0  # largest change of vocal level from one section to the
 DUCK = 0.2  # the band's broadband dip under the voice (linear, -2 dB)
 PRESENCE_CUT = 0.35  # extra dip of the band's 1-4 kHz while the voice sings
 ENVELOPE_S = 0.06  # smoothing of the voice envelope that drives the dips
-FADE_IN_S = 0.005
-FADE_OUT_S = 0.3
-LIMITER_MARGIN_DB = 0.15
 PROVISIONAL_MARGIN_DB = 1.0
 
 
@@ -173,22 +173,6 @@ def mix_section(
     return Mixer(score, sr).mix(stems, vocals)
 
 
-def _fades(audio: np.ndarray, sr: int) -> np.ndarray:
-    out = np.array(audio, dtype=np.float32)
-    n = len(out)
-    fin = min(n, round(FADE_IN_S * sr))
-    fout = min(n, round(FADE_OUT_S * sr))
-    shape = (-1, 1) if out.ndim == 2 else (-1,)
-    if fin:
-        out[:fin] *= np.sin(0.5 * np.pi * np.arange(fin) / fin).reshape(shape)
-    if fout:
-        # Raised cosine down to exactly zero at the last sample.
-        out[n - fout :] *= (0.5 + 0.5 * np.cos(np.pi * np.arange(1, fout + 1) / fout)).reshape(
-            shape
-        )
-    return out
-
-
 def master(
     audio: np.ndarray, sr: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0
 ) -> np.ndarray:
@@ -196,26 +180,16 @@ def master(
 
     Integrated loudness ``target_lufs`` (within 0.1 LU unless the signal cannot get
     there), true peak at most ``ceiling_dbtp`` dBTP, a short fade in and a fade out to
-    silence at the end. ``audio`` is (n,) or (n, channels) at ``sr`` Hz.
+    silence at the end. ``audio`` is (n,) or (n, channels) at ``sr`` Hz. A song made in
+    chunks is better mastered with :func:`apply_fades` and a :class:`LoudnessMeter` per
+    chunk, then :func:`finish_master`, which needs no second copy of the song.
     """
-    x = _fades(audio, sr)
-    loudness = loudness_lufs(x, sr)
-    if not math.isfinite(loudness):
-        return x
-    ceiling = _db(ceiling_dbtp)
-    gain = _db(target_lufs - loudness)
-    y = x
-    for _ in range(4):
-        y = x * np.float32(gain)
-        y = limit(y, sr, ceiling * _db(-LIMITER_MARGIN_DB), in_place=True)
-        miss = target_lufs - loudness_lufs(y, sr)
-        if abs(miss) <= 0.1:
-            break
-        gain *= _db(miss)
-    peak = true_peak(y)
-    if peak > ceiling:
-        y = y * np.float32(ceiling / peak * 0.999)
-    return np.asarray(y, dtype=np.float32)
+    x = np.array(audio, dtype=np.float32)
+    apply_fades(x, 0, len(x), sr)
+    meter = LoudnessMeter(sr, 1 if x.ndim == 1 else x.shape[1])
+    meter.add(x)
+    finish_master(x, sr, meter, target_lufs, ceiling_dbtp)
+    return x
 
 
 def provisional_gain(premaster_chunk: np.ndarray, sr: int, target_lufs: float = -14.0) -> float:

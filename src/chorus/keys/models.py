@@ -20,10 +20,14 @@ class ApiKey(Base):
     key_prefix: Mapped[str] = mapped_column(String(16))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Balance in credits; charged per task once billing is in place.
+    # Balance in credits: the sum of the key's ``credit_ledger`` rows.
     credits: Mapped[int] = mapped_column(Integer, default=0)
     # Answer shape for this key's fetches (suno, flat, goapi); None: the server default.
     dialect: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
     # Signs the callbacks sent to this key's notify_hook URLs.
     webhook_secret: Mapped[str | None] = mapped_column(String(128), nullable=True, default=None)
+    # Per-key limits; None: the server's setting.
+    rate_submit_per_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rate_fetch_per_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_running: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[float] = mapped_column(Float)

@@ -25,3 +25,7 @@ def add(session: Session, key: ApiKey) -> ApiKey:
     session.add(key)
     session.flush()
     return key
+
+
+def all_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))

@@ -6,13 +6,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chorus.config import Dialect
 
+_LIMIT = Field(None, ge=1, le=1_000_000)
+
 
 class CreateKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    credits: int = Field(0, ge=0, le=10**12)
+    # Starting balance; the server's default_key_credits when absent.
+    credits: int | None = Field(None, ge=0, le=10**12)
     dialect: Dialect | None = None
+    rate_submit_per_min: int | None = _LIMIT
+    rate_fetch_per_min: int | None = _LIMIT
+    max_running: int | None = _LIMIT
 
 
 class CreatedKey(BaseModel):
@@ -20,6 +26,27 @@ class CreatedKey(BaseModel):
 
     key: str
     name: str
+    credits: int
+    webhook_secret: str
+
+
+class UpdateKey(BaseModel):
+    """Fields to change; a limit set to null goes back to the server's setting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool | None = None
+    dialect: Dialect | None = None
+    rate_submit_per_min: int | None = _LIMIT
+    rate_fetch_per_min: int | None = _LIMIT
+    max_running: int | None = _LIMIT
+
+
+class SetCredits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credits: int = Field(ge=0, le=10**12)
+    note: str = Field("", max_length=500)
 
 
 class KeyDetails(BaseModel):
@@ -30,3 +57,8 @@ class KeyDetails(BaseModel):
     enabled: bool
     is_admin: bool
     created_at: float
+    # Signs this key's callbacks (Standard Webhooks, ``whsec_...``).
+    webhook_secret: str | None
+    rate_submit_per_min: int | None
+    rate_fetch_per_min: int | None
+    max_running: int | None

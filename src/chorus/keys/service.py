@@ -17,10 +17,12 @@ from typing import get_args
 from sqlalchemy.orm import Session
 
 from chorus.config import Dialect
+from chorus.credits import service as credits_service
 from chorus.db import Database
 from chorus.exceptions import ChorusError, Forbidden, InvalidRequest, NotFound, Unauthorized
 from chorus.keys import repository
 from chorus.keys.models import ApiKey
+from chorus.webhooks.signing import generate_secret
 
 KEY_PREFIX = "sk-"
 ADMIN_NAME = "admin"
@@ -53,6 +55,10 @@ class KeyInfo:
     is_admin: bool
     enabled: bool
     dialect: Dialect | None
+    # Per-key limits; None: the server's setting.
+    rate_submit_per_min: int | None = None
+    rate_fetch_per_min: int | None = None
+    max_running: int | None = None
 
 
 def normalize(raw: str) -> str:
@@ -75,7 +81,16 @@ def new_secret() -> str:
 
 def info(key: ApiKey) -> KeyInfo:
     dialect = key.dialect if key.dialect in DIALECTS else None
-    return KeyInfo(key.id, key.name, key.is_admin, key.enabled, dialect)
+    return KeyInfo(
+        key.id,
+        key.name,
+        key.is_admin,
+        key.enabled,
+        dialect,
+        key.rate_submit_per_min,
+        key.rate_fetch_per_min,
+        key.max_running,
+    )
 
 
 def validate_name(name: str) -> str:
@@ -113,11 +128,16 @@ def create_key(
         key_prefix=secret[:7],
         is_admin=is_admin,
         enabled=True,
-        credits=credits,
+        credits=0,
         dialect=dialect,
+        webhook_secret=generate_secret(),
         created_at=time.time(),
     )
-    return repository.add(session, key), secret
+    repository.add(session, key)
+    # The starting balance is the key's first ledger row.
+    credits_service.grant(session, key.id, credits)
+    session.refresh(key)
+    return key, secret
 
 
 def get_key(session: Session, name: str) -> ApiKey:
@@ -179,8 +199,70 @@ class KeyCache:
             raise Unauthorized("Authorization: the API key is disabled")
         return found
 
+    def clear(self) -> None:
+        """Forget every key, so a change the admin just made applies to the next request."""
+        self._known.clear()
+
     async def authenticate_admin(self, header: str | None) -> KeyInfo:
         key = await self.authenticate(header)
         if not key.is_admin:
             raise Forbidden("Authorization: this route needs the admin key")
         return key
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return repository.all_keys(session)
+
+
+def set_enabled(session: Session, name: str, enabled: bool) -> ApiKey:
+    key = get_key(session, name)
+    if key.is_admin and not enabled:
+        raise InvalidRequest("name: the admin key cannot be disabled", field="name")
+    key.enabled = enabled
+    return key
+
+
+def set_dialect(session: Session, name: str, dialect: str | None) -> ApiKey:
+    if dialect is not None and dialect not in DIALECTS:
+        raise InvalidRequest(f"dialect: must be one of {', '.join(DIALECTS)}", field="dialect")
+    key = get_key(session, name)
+    key.dialect = dialect
+    return key
+
+
+def set_limits(
+    session: Session,
+    name: str,
+    *,
+    rate_submit_per_min: int | None,
+    rate_fetch_per_min: int | None,
+    max_running: int | None,
+) -> ApiKey:
+    """Per-key limits; None puts a limit back to the server's setting."""
+    for field, value in (
+        ("rate_submit_per_min", rate_submit_per_min),
+        ("rate_fetch_per_min", rate_fetch_per_min),
+        ("max_running", max_running),
+    ):
+        if value is not None and value < 1:
+            raise InvalidRequest(f"{field}: must be 1 or more", field=field)
+    key = get_key(session, name)
+    key.rate_submit_per_min = rate_submit_per_min
+    key.rate_fetch_per_min = rate_fetch_per_min
+    key.max_running = max_running
+    return key
+
+
+def set_credits(session: Session, name: str, credits: int, note: str = "") -> ApiKey:
+    """Set the balance; the difference goes to the ledger as an ``adjust`` row."""
+    key = get_key(session, name)
+    credits_service.set_balance(session, key.id, credits, note)
+    session.refresh(key)
+    return key
+
+
+def rotate_webhook_secret(session: Session, name: str) -> ApiKey:
+    """A new secret signs the key's callbacks from now on (the old one stops at once)."""
+    key = get_key(session, name)
+    key.webhook_secret = generate_secret()
+    return key

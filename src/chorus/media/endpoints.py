@@ -9,8 +9,9 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
+from chorus.channels._apply import media_redirect
 from chorus.media.service import FILES, STREAM_FILE, MediaNotFound, clip_dir, tail
 from chorus.state import AppState, app_state
 from chorus.tasks.views import ClipView
@@ -38,7 +39,7 @@ async def stream(clip_id: str, request: Request) -> Response:
     if clip is None or clip.status == "error":
         raise MediaNotFound("clip_id: no audio for this clip")
     if clip.status == "complete":
-        return _file(state, clip, "audio.mp3")
+        return await _file(state, clip, "audio.mp3")
     return StreamingResponse(_grow(state, clip_id), media_type="audio/mpeg")
 
 
@@ -74,12 +75,16 @@ async def media_file(clip_id: str, name: str, request: Request) -> Response:
     clip = await _clip(state, clip_id)
     if clip is None or clip.status != "complete":
         raise MediaNotFound("clip_id: no such complete clip")
-    return _file(state, clip, name)
+    return await _file(state, clip, name)
 
 
-def _file(state: AppState, clip: ClipView, name: str) -> Response:
+async def _file(state: AppState, clip: ClipView, name: str) -> Response:
     filename, media_type = FILES[name]
     path = clip_dir(state.settings.media_dir, clip.id, clip.attempt) / filename
     if not path.is_file():
+        # A relayed clip whose files were not mirrored is served from its upstream.
+        upstream = await state.db.run(media_redirect, clip.id, name)
+        if upstream is not None:
+            return RedirectResponse(upstream, status_code=302)
         raise MediaNotFound(f"name: {name} is missing for this clip")
     return FileResponse(path, media_type=media_type)

@@ -9,12 +9,14 @@ session and never commits.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from chorus.tasks import repository
+from chorus.tasks import events, repository
 from chorus.tasks.models import Clip, Task
 
 TERMINAL = ("SUCCESS", "FAILURE")
@@ -25,6 +27,7 @@ _CLIP_TO_TASK = {
     "complete": "SUCCESS",
     "error": "FAILURE",
 }
+Voice = Literal["male", "female"]
 _ADVANCE = {"submitted": 0, "queued": 1, "streaming": 2}
 
 
@@ -54,6 +57,8 @@ class Plan:
     continue_at: float | None
     start_time: int
     clips: tuple[ClipPlan, ...]
+    # "male" or "female" when the request asked for one (Chorus's own field).
+    voice: Voice | None = None
 
 
 def task_status(clip_statuses: list[str]) -> str:
@@ -135,7 +140,19 @@ def start(session: Session, task_id: str) -> Plan | None:
         continue_at=task.continue_at,
         start_time=task.start_time,
         clips=tuple(ClipPlan(clip.id, clip.seed, clip.attempt) for clip in task.clips),
+        voice=requested_voice(task.input_json),
     )
+
+
+def requested_voice(input_json: str) -> Voice | None:
+    """The voice asked for at submit time, kept in the request as received."""
+    try:
+        voice = json.loads(input_json or "{}").get("voice")
+    except (ValueError, AttributeError):
+        return None
+    if voice == "male":
+        return "male"
+    return "female" if voice == "female" else None
 
 
 def store_song(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
@@ -191,20 +208,26 @@ def complete_clip(session: Session, clip_id: str, duration: float) -> None:
     _refresh(clip.task, now)
 
 
-def fail(session: Session, task_id: str, reason: str) -> None:
-    """FAILURE with ``reason``; every clip not complete says error."""
-    task = _live(session, task_id)
-    if task is None:
-        return
+def fail(session: Session, task_id: str, reason: str) -> bool:
+    """FAILURE with ``reason``; every clip not complete says error; the credits go back.
+
+    A compare-and-set on the status: of callers racing to fail one task (a timeout, a
+    cancel, recovery after a restart), exactly one moves it and refunds it; the others,
+    and calls on a finished task, change nothing. Returns whether this call failed it."""
+    session.flush()
     now = time.time()
+    if not repository.mark_failed(session, task_id, reason, now):
+        return False
+    task = repository.get(session, task_id)
+    assert task is not None
+    # The row changed under the ORM: reload it before touching its clips.
+    session.refresh(task)
     for clip in task.clips:
         if clip.status != "complete":
             clip.error_message = reason
             _set_clip(clip, "error", now)
-    task.fail_reason = reason
-    task.status = "FAILURE"
-    task.finish_time = int(now)
-    task.updated_at = now
+    events.status_changed(session, task, None)
+    return True
 
 
 def hand_back(session: Session, task_id: str, started: bool) -> None:

@@ -37,10 +37,16 @@ class Task(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)
     # How many times rendering started; a task interrupted too often is failed.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    submit_time: Mapped[int] = mapped_column(Integer)
+    submit_time: Mapped[int] = mapped_column(Integer, index=True)
     start_time: Mapped[int] = mapped_column(Integer, default=0)
     finish_time: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[float] = mapped_column(Float)
+    # +1 on every status change; callbacks carry it so an older status never follows a
+    # newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The channel that ran the task ("local": the built-in engine) and its id there.
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    upstream_task_id: Mapped[str | None] = mapped_column(String(512), nullable=True, index=True)
 
     clips: Mapped[list[Clip]] = relationship(
         back_populates="task", order_by="Clip.idx", lazy="selectin"
@@ -65,5 +71,8 @@ class Clip(Base):
     error_message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+    # A relayed clip's id upstream, and its files' upstream URLs when they were not mirrored.
+    upstream_clip_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    upstream_media: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     task: Mapped[Task] = relationship(back_populates="clips")

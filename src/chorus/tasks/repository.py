@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from chorus.keys.models import ApiKey
 from chorus.tasks.models import Clip, Task
 
 UNFINISHED = ("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
+TERMINAL = ("SUCCESS", "FAILURE")
 
 
 def add(session: Session, task: Task) -> Task:
@@ -38,6 +39,24 @@ def with_key_names(session: Session, task_ids: Iterable[str]) -> list[tuple[Task
     return [(task, name) for task, name in session.execute(query)]
 
 
+def mark_failed(session: Session, task_id: str, reason: str, now: float) -> bool:
+    """FAILURE unless the task already finished, in one statement; True when this call
+    moved it (the database picks one winner among concurrent callers)."""
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.status.not_in(TERMINAL))
+        .values(
+            status="FAILURE",
+            fail_reason=reason,
+            finish_time=int(now),
+            updated_at=now,
+            version=Task.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 def get_clip(session: Session, clip_id: str) -> Clip | None:
     return session.get(Clip, clip_id)
 
@@ -45,3 +64,30 @@ def get_clip(session: Session, clip_id: str) -> Clip | None:
 def unfinished_ids(session: Session) -> list[str]:
     query = select(Task.id).where(Task.status.in_(UNFINISHED)).order_by(Task.submit_time)
     return list(session.scalars(query))
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(
+    session: Session, key_id: int, query: str, *, action: str | None, offset: int, limit: int
+) -> tuple[list[str], int]:
+    """Ids of the key's tasks whose title or tags contain ``query`` (any case), newest
+    first, from ``offset``; and how many match in all."""
+    conditions = [Task.key_id == key_id]
+    if action:
+        conditions.append(Task.action == action)
+    if query:
+        pattern = _contains(query)
+        conditions.append(
+            or_(Task.title.ilike(pattern, escape="\\"), Task.tags.ilike(pattern, escape="\\"))
+        )
+    total = session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+    newest = (Task.submit_time.desc(), Task.id)
+    ids = session.scalars(
+        select(Task.id).where(*conditions).order_by(*newest).offset(offset).limit(limit)
+    )
+    return list(ids), int(total)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from chorus.engine.request import MAX_DURATION_S, MAX_LYRICS_CHARS, MIN_DURATION_S
@@ -33,6 +35,8 @@ class SubmitMusic(_Body):
     notify_hook: str | None = Field(None, max_length=2048)
     # Not in Suno's API: the clip length in seconds (the server default when absent).
     duration: float | None = Field(None, ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    # Not in Suno's API: the singing voice (the tags decide when absent).
+    voice: Literal["male", "female"] | None = None
 
 
 class SubmitLyrics(_Body):
@@ -47,6 +51,16 @@ class FetchMany(_Body):
 
     ids: list[str]
     action: str | None = Field(None, max_length=16)
+
+
+class LibraryQuery(_Body):
+    """``GET /api/library``: the key's tasks whose title or tags contain ``q``."""
+
+    q: str = Field("", max_length=200)
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(20, ge=1, le=100)
+    action: Literal["MUSIC", "LYRICS"] | None = None
+    dialect: str | None = Field(None, max_length=16)
 
 
 class Answer(BaseModel):

@@ -12,6 +12,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +28,13 @@ from chorus.tasks import repository
 from chorus.tasks.catalog import DEFAULT_MV, MODEL_VERSIONS
 from chorus.tasks.dialects import DIALECTS
 from chorus.tasks.models import Clip, Task
-from chorus.tasks.schemas import MAX_FETCH_IDS, FetchMany, SubmitLyrics, SubmitMusic
+from chorus.tasks.schemas import (
+    MAX_FETCH_IDS,
+    FetchMany,
+    LibraryQuery,
+    SubmitLyrics,
+    SubmitMusic,
+)
 from chorus.tasks.views import TaskView
 
 CLIPS_PER_TASK = 2
@@ -122,6 +129,9 @@ def submit_music(
         "tags": tags,
         "negative_tags": _text(body.negative_tags),
     }
+    if body.voice:
+        # Kept with the request as received; the worker reads it from there.
+        received["voice"] = body.voice
     now = time.time()
     task = _new_task(
         key,
@@ -182,7 +192,8 @@ def _check_extend(
             f"continue_at: must be within the clip (0 to {clip.duration:.2f} s)",
             field="continue_at",
         )
-    if not (clip_dir(media_dir, clip.id, clip.attempt) / "score.json").is_file():
+    relayed = bool(clip.task.upstream_task_id)
+    if not relayed and not (clip_dir(media_dir, clip.id, clip.attempt) / "score.json").is_file():
         raise InvalidRequest(
             "continue_clip_id: the clip has no score to continue", field="continue_clip_id"
         )
@@ -243,3 +254,26 @@ def batch_ids(body: FetchMany) -> list[str]:
     if body.action is not None and body.action not in ACTIONS:
         raise InvalidRequest("action: must be MUSIC or LYRICS", field="action")
     return list(dict.fromkeys(body.ids))
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryPage:
+    """One page of a key's library: task ids newest first, and how many match in all."""
+
+    ids: list[str]
+    total: int
+    page: int
+    page_size: int
+
+
+def library_page(session: Session, key: KeyInfo, query: LibraryQuery) -> LibraryPage:
+    """The key's tasks whose title or tags contain ``query.q``, a page at a time."""
+    ids, total = repository.search(
+        session,
+        key.id,
+        query.q.strip(),
+        action=query.action,
+        offset=(query.page - 1) * query.page_size,
+        limit=query.page_size,
+    )
+    return LibraryPage(ids, total, query.page, query.page_size)

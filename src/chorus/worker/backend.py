@@ -37,6 +37,13 @@ class MusicBackend(Protocol):
     async def aclose(self) -> None: ...
 
 
+class TaskRouter(Protocol):
+    """Decides per task whether the engine here renders it (``claim`` answers False) or
+    another channel took it over (True)."""
+
+    async def claim(self, task_id: str) -> bool: ...
+
+
 class LocalEngineBackend:
     """The built-in engine in ``processes`` spawned processes, reused across clips so
     the voice model loads once per process."""

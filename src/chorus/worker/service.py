@@ -29,11 +29,12 @@ from chorus.engine.score import Score
 from chorus.exceptions import ChorusError
 from chorus.lyrics import WrittenSong, lyrics_from_title, write_song
 from chorus.media.service import clip_dir
+from chorus.observability.metrics import Metrics
 from chorus.tasks import lifecycle
 from chorus.tasks.cache import TaskCache
 from chorus.tasks.lifecycle import ClipPlan, Plan
 from chorus.tasks.service import CLIPS_PER_TASK
-from chorus.worker.backend import MusicBackend
+from chorus.worker.backend import MusicBackend, TaskRouter
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,15 @@ class Worker:
     """Runs submitted tasks; :meth:`enqueue` may be called from any thread."""
 
     def __init__(
-        self, settings: Settings, db: Database, cache: TaskCache, backend: MusicBackend
+        self,
+        settings: Settings,
+        db: Database,
+        cache: TaskCache,
+        backend: MusicBackend,
+        router: TaskRouter | None = None,
     ) -> None:
         self._settings = settings
+        self._router = router
         self._db = db
         self._cache = cache
         self._backend = backend
@@ -69,6 +76,8 @@ class Worker:
         self._clip_task: dict[str, str] = {}
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
+        # Set by the app: engine seconds by stage are counted here.
+        self.metrics: Metrics | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -110,6 +119,15 @@ class Worker:
     def busy(self) -> int:
         return len(self._running)
 
+    def cancel(self, task_id: str) -> bool:
+        """Stop ``task_id`` if it runs here (its status was already set, so nothing it
+        would still write applies). True when it was running."""
+        running = self._running.get(task_id)
+        if running is None:
+            return False
+        running.cancel()
+        return True
+
     # -- the loop ----------------------------------------------------------------------
 
     async def _take_tasks(self) -> None:
@@ -132,6 +150,9 @@ class Worker:
         try:
             action = await self._write(lifecycle.take, task_id)
             if action is None:
+                return
+            # An upstream channel may take the task; then nothing renders here.
+            if self._router is not None and await self._router.claim(task_id):
                 return
             async with self._slots:
                 plan: Plan | None = await self._write(lifecycle.start, task_id)
@@ -227,6 +248,7 @@ class Worker:
             instrumental=plan.instrumental,
             duration=plan.duration,
             seed=clip.seed,
+            voice=plan.voice,
             continuation=continuation,
         )
         out_dir = clip_dir(self._settings.media_dir, clip.id, clip.attempt)
@@ -241,6 +263,9 @@ class Worker:
             self._streaming.discard(clip.id)
             self._clip_task.pop(clip.id, None)
         duration = float(result.summary.get("duration") or plan.duration)
+        if self.metrics is not None:
+            for stage, seconds in (result.summary.get("timings") or {}).items():
+                self.metrics.add_engine_seconds(str(stage), float(seconds))
         await self._write_clip(lifecycle.complete_clip, plan.task_id, clip.id, duration)
 
     async def _write_clip(

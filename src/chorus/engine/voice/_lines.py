@@ -30,9 +30,8 @@ _SONORANTS = frozenset("mnŋlɹwjɾɫɲ")
 _VOICELESS = frozenset("ptkfθsʃhçxʔ")
 # Longest phrase spoken as one utterance; longer lines are spoken in pieces.
 _MAX_UNITS = 24
-# The held part of a vowel, as fractions of its steady core.
-_HOLD_FROM = 0.35
-_HOLD_TO = 0.7
+# A vowel is held at its loudest frame, searched in its core less this share at each end.
+_HOLD_SEARCH = 0.25
 _HOLD_FIRST_ELEMENT = True
 
 
@@ -152,9 +151,10 @@ def _spoken(words: tuple[tuple[str, ...], ...], note_counts: tuple[int, ...]) ->
         if end < len(line):
             space = spans[end]
             spans[end - 1, 1] = 0.5 * (space[0] + space[1])
+    loudness = np.log(np.sum(analysis.sp, axis=1) + 1e-12)
     parts: list[tuple[Part, ...]] = []
     for word, offset, count in zip(words, offsets, note_counts, strict=True):
-        parts.extend(_deal(word, spans[offset : offset + len(word)], count))
+        parts.extend(_deal(word, spans[offset : offset + len(word)], count, loudness))
     return Spoken(analysis=analysis, parts=tuple(parts))
 
 
@@ -166,7 +166,9 @@ def _voicing(phoneme: str) -> int:
     return _world.EITHER
 
 
-def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Part, ...]]:
+def _deal(
+    word: tuple[str, ...], spans: np.ndarray, notes: int, loudness: np.ndarray
+) -> list[tuple[Part, ...]]:
     """The parts each of a word's ``notes`` sings: one syllable per note when the counts
     agree, several syllables on a note when there are more, a vowel held over several
     notes when there are fewer."""
@@ -181,7 +183,7 @@ def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Pa
             first = last = index * notes // count
         onset = _consonants(spans, *syllable.onset)
         coda = _consonants(spans, *syllable.coda)
-        vowel = _vowel(word, spans, *syllable.nucleus)
+        vowel = _vowel(word, spans, *syllable.nucleus, loudness)
         pieces = _split_vowel(vowel, last - first + 1)
         dealt[first].extend(onset)
         for k, piece in enumerate(pieces):
@@ -197,8 +199,15 @@ def _consonants(spans: np.ndarray, start: int, end: int) -> list[Part]:
     return [Part(begin, finish, begin, begin, vowel=False)]
 
 
-def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Part:
-    """The nucleus, with its hold in the first vowel (a diphthong glides at the end)."""
+def _vowel(
+    word: tuple[str, ...], spans: np.ndarray, start: int, end: int, loudness: np.ndarray
+) -> Part:
+    """The nucleus, held where its first vowel is loudest (a diphthong glides at the end).
+
+    Phoneme boundaries from the voice are only frame-accurate, so the hold is anchored on
+    the vowel's sound (its loudest frame in the middle of the core) rather than on the
+    boundaries alone.
+    """
     begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
     first = next((i for i in range(start, end) if word[i] in VOWELS), start)
     stop = first + 1
@@ -209,8 +218,15 @@ def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Pa
     core_start = float(spans[start, 0]) if word[start] in STRESS else float(spans[first, 0])
     core_end = float(spans[stop - 1, 1])
     length = core_end - core_start
-    hold_start = core_start + _HOLD_FROM * length
-    hold_end = max(core_start + _HOLD_TO * length, hold_start + 0.005)
+    frame = _world.FRAME_PERIOD_MS / 1000.0
+    low = int((core_start + _HOLD_SEARCH * length) / frame)
+    high = int((core_end - _HOLD_SEARCH * length) / frame) + 1
+    if 0 <= low < high <= loudness.size:
+        centre = (low + int(np.argmax(loudness[low:high]))) * frame
+    else:
+        centre = core_start + 0.5 * length
+    hold_start = min(max(centre, begin), finish)
+    hold_end = hold_start + frame
     return Part(begin, max(finish, hold_end), hold_start, hold_end, vowel=True)
 
 

@@ -30,6 +30,10 @@ _FEMALE_FORMANTS = 1.13
 # Every phrase is brought to this RMS so sections match; peaks then sit near 0.5.
 _PHRASE_RMS = 0.1
 _PEAK_LIMIT = 0.9
+# How far a note's vowel may be brought toward the phrase's typical level: speech swallows
+# unstressed syllables by 30 dB, a singer sings them out.
+_LEVEL_BOOST_DB = 18.0
+_LEVEL_CUT_DB = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +216,12 @@ def _levels(sp: np.ndarray, frames: _Frames) -> np.ndarray:
     for index in np.unique(frames.note[frames.note >= 0]):
         mask = (frames.note == index) & frames.vowel
         if mask.any():
-            levels[int(index)] = float(np.median(energy[mask]))
+            levels[int(index)] = float(np.percentile(energy[mask], 80))
     if not levels:
         return gains
     target = float(np.median(list(levels.values())))
     for index, level in levels.items():
-        boost = float(np.clip(target - level, -4.0, 8.0))
+        boost = float(np.clip(target - level, -_LEVEL_CUT_DB, _LEVEL_BOOST_DB))
         gains[frames.note == index] = 10.0 ** (boost / 10.0)
     return gains
 

@@ -58,6 +58,7 @@ _FINALS: dict[str, str] = {
     "iao": "jˈaʊ",
     "iu": "jˈoʊ",
     "iou": "jˈoʊ",
+    "io": "jˈoʊ",
     "ian": "jˈɛn",
     "in": "ˈɪn",
     "iang": "jˈɑːŋ",

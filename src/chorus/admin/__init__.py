@@ -1,0 +1,1 @@
+"""Admin routes over tasks, the credit ledger and hook deliveries (the admin key only)."""

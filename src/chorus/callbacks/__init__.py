@@ -1,0 +1,1 @@
+"""notify_hook deliveries: recorded with each status change, sent by a loop."""

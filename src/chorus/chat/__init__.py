@@ -1,0 +1,1 @@
+"""OpenAI-compatible chat format: songs from ``/v1/chat/completions``."""

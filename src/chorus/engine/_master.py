@@ -1,0 +1,150 @@
+"""The exact master of a whole song in one pass over its samples.
+
+The premaster's loudness is measured while it is made (:class:`LoudnessMeter` keeps the
+K-weighted power of every 100 ms step), so mastering needs no second loudness pass: the
+gain that reaches the target is solved on those few numbers. The limiter works at block
+resolution (one gain point per :data:`BLOCK` samples, from the largest true peak in each
+block); how much it takes off each step's power follows from the gain points, so the gain
+and the limiter are solved together without touching the samples. The samples are then
+scaled once, in place, a stretch at a time. A final exact measurement guards the result:
+it corrects the rare miss of more than :data:`TOLERANCE_LU`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chorus.engine._limiter import block_limiter_gain, expand_gain, limit
+from chorus.engine._loudness import (
+    STEP_S,
+    LoudnessMeter,
+    block_true_peaks,
+    blocks_from_steps,
+    gated_lufs,
+    true_peak,
+)
+
+__all__ = ["BLOCK", "apply_fades", "finish_master"]
+
+BLOCK = 32  # samples per limiter gain point (0.7 ms at 44.1 kHz)
+LIMITER_MARGIN_DB = 0.15  # the limiter aims this far under the ceiling
+ENVELOPE_HEADROOM_DB = 2.0  # how far the gain may rise over its first guess before the
+# true-peak envelope has to be measured again
+TOLERANCE_LU = 0.1
+SOLVE_TOLERANCE_LU = 0.02
+MAX_ROUNDS = 8
+APPLY_SAMPLES = 1 << 16
+FADE_IN_S = 0.005
+FADE_OUT_S = 0.3
+
+
+def _db(x: float) -> float:
+    return float(10.0 ** (x / 20.0))
+
+
+def _as_2d(audio: np.ndarray) -> np.ndarray:
+    return audio[:, None] if audio.ndim == 1 else audio
+
+
+def apply_fades(chunk: np.ndarray, offset: int, total: int, sr: int) -> None:
+    """Fade ``chunk`` in place as the samples ``offset .. offset+len(chunk)-1`` of a song of
+    ``total`` samples at ``sr`` Hz: a 5 ms sine fade in and a 300 ms raised-cosine fade out
+    reaching exactly zero at the last sample. Chunks can be faded one by one."""
+    x = _as_2d(chunk)
+    n = len(x)
+    fin = min(total, round(FADE_IN_S * sr))
+    if offset < fin:
+        i = np.arange(offset, min(fin, offset + n))
+        x[: len(i)] *= np.sin(0.5 * np.pi * i / fin).astype(np.float32)[:, None]
+    fout = min(total, round(FADE_OUT_S * sr))
+    first = total - fout
+    if offset + n > first:
+        i = np.arange(max(first, offset), offset + n)
+        shape = 0.5 + 0.5 * np.cos(np.pi * (i - first + 1) / fout)
+        x[i[0] - offset :] *= shape.astype(np.float32)[:, None]
+
+
+def _step_gain_power(points: np.ndarray, n_steps: int, step: int) -> np.ndarray:
+    """Mean square of the limiter gain over each 100 ms step (piecewise linear gain)."""
+    g2 = np.square(points)
+    # Trapezoids between points: the integral of a linear gain's square, near enough.
+    seg = 0.5 * (g2[:-1] + g2[1:]) if len(g2) > 1 else g2
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    edges = np.arange(n_steps + 1, dtype=np.float64) * step / BLOCK
+    at = np.interp(edges, np.arange(len(cum), dtype=np.float64), cum)
+    return np.asarray(np.diff(at) / (step / BLOCK))
+
+
+def _predicted_lufs(steps: np.ndarray, gain: float, points: np.ndarray, step: int) -> float:
+    """Loudness of the premaster scaled by ``gain`` and limited by ``points``."""
+    if not len(steps):
+        return -math.inf
+    limited = steps * gain**2 * _step_gain_power(points, len(steps), step)
+    return gated_lufs(blocks_from_steps(limited))
+
+
+def _solve(
+    audio: np.ndarray, steps: np.ndarray, loudness: float, sr: int, *, target: float, ceiling: float
+) -> tuple[float, np.ndarray]:
+    """The gain and the limiter's gain points that bring ``audio`` to ``target`` LUFS."""
+    step = round(STEP_S * sr)
+    aim = ceiling * _db(-LIMITER_MARGIN_DB)
+    gain = _db(target - loudness)
+    envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
+    peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain)
+    points = np.ones(len(peaks))
+    for _ in range(MAX_ROUNDS):
+        if gain > envelope_gain:
+            envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
+            peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain)
+        points = block_limiter_gain(peaks * np.float32(gain), aim, BLOCK, sr)
+        if len(steps) < 4:
+            break  # too short to gate: the exact check below settles it
+        miss = target - _predicted_lufs(steps, gain, points, step)
+        if abs(miss) <= SOLVE_TOLERANCE_LU:
+            break
+        gain *= _db(miss)
+    return gain, points
+
+
+def finish_master(
+    audio: np.ndarray, sr: int, meter: LoudnessMeter, target_lufs: float, ceiling_dbtp: float
+) -> float:
+    """Master ``audio`` ((n,) or (n, channels) float32, fades already applied) in place.
+
+    ``meter`` has measured exactly this audio. Afterwards the integrated loudness is
+    ``target_lufs`` within 0.1 LU (unless the signal cannot get there) and the true peak
+    at most ``ceiling_dbtp`` dBTP. Returns the overall gain applied before limiting.
+    """
+    loudness = meter.lufs()
+    if not math.isfinite(loudness) or not len(audio):
+        return 1.0
+    ceiling = _db(ceiling_dbtp)
+    gain, points = _solve(
+        audio, meter.step_powers(), loudness, sr, target=target_lufs, ceiling=ceiling
+    )
+    x = _as_2d(audio)
+    for a in range(0, len(x), APPLY_SAMPLES):
+        b = min(len(x), a + APPLY_SAMPLES)
+        scale = expand_gain(points, BLOCK, a, b)
+        scale *= np.float32(gain)
+        x[a:b] *= scale[:, None]
+    _guard(audio, sr, target_lufs, ceiling)
+    return gain
+
+
+def _guard(audio: np.ndarray, sr: int, target_lufs: float, ceiling: float) -> None:
+    """Measure the master exactly and correct it in place if it missed."""
+    check = LoudnessMeter(sr, _as_2d(audio).shape[1])
+    check.add(audio)
+    miss = target_lufs - check.lufs()
+    if math.isfinite(miss) and miss > TOLERANCE_LU:
+        audio *= np.float32(_db(miss))
+        limit(audio, sr, ceiling * _db(-LIMITER_MARGIN_DB), in_place=True)
+    elif math.isfinite(miss) and miss < -TOLERANCE_LU:
+        audio *= np.float32(_db(miss))
+    peak = true_peak(audio)
+    if peak > ceiling:
+        audio *= np.float32(ceiling / peak * 0.999)

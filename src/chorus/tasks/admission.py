@@ -1,0 +1,48 @@
+"""What a submit must pass, in the transaction that inserts the task: the key's limit of
+unfinished tasks, the global bound on waiting tasks, and the price of the action.
+
+Call :func:`admit` after the task row was added (its INSERT holds SQLite's write lock, so
+the counts below cannot change under us until the commit: concurrent submits are
+serialized and none slips past a limit). Anything it raises rolls the task back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chorus.config import Settings
+from chorus.credits import service as credits
+from chorus.keys.service import KeyInfo
+from chorus.ratelimit import AdmissionPolicy
+from chorus.tasks.models import Task
+from chorus.tasks.repository import UNFINISHED
+
+WAITING = ("NOT_START", "SUBMITTED", "QUEUED")
+
+
+def _count(session: Session, *conditions: object) -> int:
+    query = select(func.count()).select_from(Task).where(*conditions)  # type: ignore[arg-type]
+    return int(session.scalar(query) or 0)
+
+
+def charged_action(task: Task) -> str:
+    """What ``task`` is charged as: its action, or ``extend`` for an extension."""
+    return "extend" if task.mode == "extend" else task.action
+
+
+def admit(
+    session: Session, key: KeyInfo, task: Task, settings: Settings, action: str | None = None
+) -> int:
+    """Check the limits for ``task`` (just added) and reserve its price (``action``
+    defaults to :func:`charged_action`); returns the credits reserved."""
+    policy = AdmissionPolicy(
+        max_running_per_key=key.max_running or settings.max_running_per_key,
+        max_queue=settings.max_queue,
+    )
+    others = Task.id != task.id
+    policy.check(
+        unfinished_for_key=_count(session, others, Task.key_id == key.id, Task.status.in_(UNFINISHED)),
+        queued_total=_count(session, others, Task.status.in_(WAITING)),
+    )
+    return credits.reserve(session, key.id, action or charged_action(task), task.id, settings)

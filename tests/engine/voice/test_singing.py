@@ -1,0 +1,186 @@
+"""Real renders of short sung phrases, measured."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import pyworld
+from _voice_scores import MakeScore, vocal_score
+
+from chorus.engine.voice import render_vocals
+from chorus.engine.voice._lines import _spoken
+
+
+SR = 44100
+# Separate notes with rests between them, so each can be found in the audio.
+STACCATO = [("day", 0.3, 0.45, 55), ("sea", 1.1, 0.45, 57), ("go", 1.9, 0.45, 59)]
+SUSTAINED = [("oh", 0.2, 0.9, 0), ("day", 1.2, 0.9, 4), ("see", 2.2, 0.9, 7)]
+
+
+def _rms(audio: np.ndarray, start: float, end: float, sr: int = SR) -> float:
+    part = audio[int(start * sr) : int(end * sr)]
+    return float(np.sqrt(np.mean(part.astype(np.float64) ** 2))) if part.size else 0.0
+
+
+def _median_f0(audio: np.ndarray, start: float, end: float, sr: int = SR) -> float:
+    """Median pitch (Hz) over the middle half of ``[start, end)``."""
+    quarter = (end - start) / 4
+    part = audio[int((start + quarter) * sr) : int((end - quarter) * sr)].astype(np.float64)
+    f0, times = pyworld.dio(part, sr, f0_floor=70.0, f0_ceil=1000.0, frame_period=5.0)
+    f0 = pyworld.stonemask(part, f0, times, sr)
+    voiced = f0[f0 > 0]
+    assert voiced.size > 0.5 * f0.size, "the middle of a sustained note should be voiced"
+    return float(np.median(voiced))
+
+
+def _semitones(hz: float, midi: int) -> float:
+    return float(12.0 * np.log2(hz / (440.0 * 2.0 ** ((midi - 69) / 12.0))))
+
+
+@pytest.mark.parametrize("sr", [44100, 22050, 48000])
+@pytest.mark.parametrize(("start", "end"), [(0.0, 2.6), (0.25, 3.3333), (1.0, 1.0)])
+def test_output_length_is_exact(
+    make_score: MakeScore, sr: int, start: float, end: float
+) -> None:
+    audio = render_vocals(make_score(STACCATO), start, end, sr=sr)
+    assert audio.dtype == np.float32
+    assert audio.ndim == 1
+    assert audio.size == round((end - start) * sr)
+
+
+def test_no_notes_in_range_gives_zeros(make_score: MakeScore) -> None:
+    score = make_score(STACCATO, duration=6.0)
+    late = render_vocals(score, 3.0, 5.5)
+    assert late.size == round(2.5 * SR)
+    assert not late.any()
+    empty = dataclasses.replace(score, vocal=())
+    assert not render_vocals(empty, 0.0, 2.0).any()
+
+
+def test_sound_where_notes_are_and_silence_between(make_score: MakeScore) -> None:
+    score = make_score(STACCATO, line_breaks=(1, 2))
+    audio = render_vocals(score, 0.0, 3.0)
+    assert np.all(np.isfinite(audio))
+    peak = float(np.max(np.abs(audio)))
+    assert 0.2 < peak <= 0.9
+    for note in score.vocal:
+        assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.02
+    # Before the first note and in the rests (past each note's release).
+    assert _rms(audio, 0.0, 0.2) < 1e-4
+    for before, after in zip(score.vocal, score.vocal[1:], strict=False):
+        assert _rms(audio, before.end + 0.04, after.start - 0.08) < 1e-3
+    assert _rms(audio, score.vocal[-1].end + 0.04, 3.0) < 1e-3
+
+
+def test_energy_onsets_and_ends_follow_the_notes(make_score: MakeScore) -> None:
+    score = make_score(STACCATO, line_breaks=(1, 2))
+    audio = render_vocals(score, 0.0, 3.0).astype(np.float64)
+    hop = SR // 200
+    frames = audio[: audio.size // hop * hop].reshape(-1, hop)
+    level = 20 * np.log10(np.sqrt(np.mean(frames**2, axis=1)) + 1e-9)
+    loud = level > level.max() - 30.0
+    times = np.arange(level.size) * hop / SR
+    for note in score.vocal:
+        around = (times > note.start - 0.15) & (times < note.end + 0.15)
+        sounding = times[around & loud]
+        assert abs(sounding[0] - note.start) < 0.08, (note.text, sounding[0], note.start)
+        assert note.end - 0.12 < sounding[-1] <= note.end + 0.01, (note.text, sounding[-1])
+
+
+@pytest.mark.parametrize(("voice", "base"), [("male", 50), ("female", 65)])
+def test_sustained_notes_are_sung_in_tune(make_score: MakeScore, voice: str, base: int) -> None:
+    notes = [(word, start, length, base + step) for word, start, length, step in SUSTAINED]
+    score = make_score(notes, voice=voice)
+    audio = render_vocals(score, 0.0, score.duration)
+    for note in score.vocal:
+        error = _semitones(_median_f0(audio, note.start, note.end), note.pitch)
+        assert abs(error) <= 0.5, (voice, note.text, note.pitch, error)
+
+
+def test_female_sings_higher_with_raised_formants(make_score: MakeScore) -> None:
+    male_notes = [(w, s, d, 50 + k) for w, s, d, k in SUSTAINED]
+    female_notes = [(w, s, d, 62 + k) for w, s, d, k in SUSTAINED]
+    male = render_vocals(make_score(male_notes, voice="male"), 0.0, 3.3)
+    female = render_vocals(make_score(female_notes, voice="female"), 0.0, 3.3)
+    f0_male = np.median([_median_f0(male, n[1], n[1] + n[2]) for n in male_notes])
+    f0_female = np.median([_median_f0(female, n[1], n[1] + n[2]) for n in female_notes])
+    assert f0_female > 1.6 * f0_male
+    # Same notes, other voice: the spectrum's centre of mass moves up.
+    same = render_vocals(make_score(male_notes, voice="female"), 0.0, 3.3)
+    assert _centroid(same) > 1.05 * _centroid(male)
+
+
+def _centroid(audio: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(audio.astype(np.float64))) ** 2
+    freqs = np.fft.rfftfreq(audio.size, 1.0 / SR)
+    return float(np.sum(freqs * spectrum) / np.sum(spectrum))
+
+
+def test_multi_syllable_words_and_legato_lines(make_score: MakeScore) -> None:
+    score = vocal_score([("x", 0.0, 0.1, 50)])
+    base = score.vocal[0]
+    words = [("beautiful", 3), ("morning", 2), ("light", 1)]
+    notes = []
+    time, index = 0.2, 0
+    for word, count in words:
+        for syllable in range(count):
+            notes.append(
+                dataclasses.replace(
+                    base,
+                    start=time,
+                    duration=0.3,
+                    pitch=52 + 2 * (index % 3),
+                    text=word,
+                    word=word,
+                    phonetic=word,
+                    word_index=index,
+                    syllable_index=syllable,
+                    syllable_count=count,
+                )
+            )
+            time += 0.3
+        index += 1
+    sung = dataclasses.replace(score, vocal=tuple(notes), duration=time + 0.5)
+    audio = render_vocals(sung, 0.0, sung.duration)
+    for note in notes:
+        assert _rms(audio, note.start + 0.03, note.end - 0.03) > 0.01, note.text
+
+
+def test_chinese_syllables_are_each_sung(make_score: MakeScore) -> None:
+    pinyin = ["wo", "ai", "ni", "zhong", "guo", "lv", "xue", "ri"]
+    notes = [(p, 0.2 + 0.5 * k, 0.35, 55 + (k % 4)) for k, p in enumerate(pinyin)]
+    score = make_score(notes, language="zh")
+    audio = render_vocals(score, 0.0, score.duration)
+    for note in score.vocal:
+        assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.02, note.phonetic
+        assert _rms(audio, note.end + 0.04, note.end + 0.1) < 1e-3, note.phonetic
+
+
+def test_odd_spellings_are_still_sung(make_score: MakeScore) -> None:
+    odd = ["xyz", "", "!!", "42", "naïve", "ng"]
+    notes = [(p, 0.2 + 0.5 * k, 0.35, 57) for k, p in enumerate(odd)]
+    for language in ("en", "zh"):
+        score = make_score(notes, language=language)
+        audio = render_vocals(score, 0.0, score.duration)
+        for note in score.vocal:
+            assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.01, (language, note)
+
+
+def test_same_score_renders_identically(make_score: MakeScore) -> None:
+    score = make_score(STACCATO)
+    first = render_vocals(score, 0.0, 3.0)
+    _spoken.cache_clear()
+    second = render_vocals(score, 0.0, 3.0)
+    assert np.array_equal(first, second)
+
+
+def test_a_range_sings_only_the_notes_starting_in_it(make_score: MakeScore) -> None:
+    score = make_score(STACCATO, line_breaks=(1, 2))
+    audio = render_vocals(score, 1.0, 2.6)
+    first, second = score.vocal[1], score.vocal[2]
+    assert _rms(audio, first.start - 1.0 + 0.05, first.end - 1.0 - 0.05) > 0.02
+    assert _rms(audio, second.start - 1.0 + 0.05, 1.55) > 0.02
+    # The first note starts before the range: it is not sung, not even its tail.
+    assert _rms(audio, 0.0, 0.05) < 1e-4
