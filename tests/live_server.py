@@ -38,6 +38,10 @@ class LiveServer:
             "CHORUS_ADMIN_KEY": ADMIN_KEY,
             "CHORUS_SONG_DURATION_S": "10",
             "CHORUS_WORKERS": "2",
+            # Tests poll and submit in bursts; the limits' own tests set theirs per key.
+            "CHORUS_RATE_SUBMIT_PER_MIN": "1000",
+            "CHORUS_RATE_FETCH_PER_MIN": "100000",
+            "CHORUS_MAX_RUNNING_PER_KEY": "20",
             **env,
         }
         self.process: subprocess.Popen[bytes] | None = None

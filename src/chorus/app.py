@@ -16,8 +16,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chorus import __version__, exception_handlers
+from chorus import __version__, exception_handlers, runtime
 from chorus.acts import endpoints as acts_endpoints
+from chorus.admin import endpoints as admin_endpoints
+from chorus.callbacks.loop import DeliveryLoop
 from chorus.channels import endpoints as channels_endpoints
 from chorus.channels.backend import ChannelBackend
 from chorus.chat import endpoints as chat_endpoints
@@ -26,9 +28,14 @@ from chorus.db import Database
 from chorus.keys import endpoints as keys_endpoints
 from chorus.keys.service import KeyCache, bootstrap_admin
 from chorus.media import endpoints as media_endpoints
+from chorus.observability import RequestContextMiddleware
+from chorus.observability import endpoints as observability_endpoints
+from chorus.observability.metrics import Metrics
+from chorus.ratelimit import RedisRateLimiter
 from chorus.state import AppState
 from chorus.studio import endpoints as studio_endpoints
 from chorus.tasks import endpoints as tasks_endpoints
+from chorus.tasks import events
 from chorus.tasks.cache import TaskCache
 from chorus.worker.backend import LocalEngineBackend, MusicBackend
 from chorus.worker.service import Worker
@@ -118,6 +125,7 @@ def create_app(
     """The whole service. ``run_worker=False`` serves the API without rendering
     anything (submitted tasks wait for a server that runs the worker)."""
     settings = settings or Settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +136,27 @@ def create_app(
             log.warning("generated the admin key (shown once): %s", generated)
         tasks = TaskCache(db, settings.effective_public_base_url)
         state = AppState(settings=settings, db=db, keys=KeyCache(db), tasks=tasks)
+        state.metrics = metrics
+        redis = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url)
+            state.limiter = RedisRateLimiter(redis)
+        if run_worker:
+            state.deliveries = DeliveryLoop(settings, db)
+        wake = state.deliveries.wake if state.deliveries is not None else None
+        # Every status change from here on refunds, records callbacks and moves metrics.
+        events.install(db)
+        runtime.install(
+            db,
+            runtime.Runtime(
+                base_url=settings.effective_public_base_url,
+                default_dialect=settings.default_dialect,
+                metrics=metrics,
+                wake_deliveries=wake,
+            ),
+        )
         app.state.chorus = state
         channels: ChannelBackend | None = None
         if run_worker:
@@ -136,12 +165,19 @@ def create_app(
             await channels.start()
             engine = backend or LocalEngineBackend(settings.workers)
             state.worker = Worker(settings, db, tasks, engine, router=channels)
+            state.worker.metrics = metrics
             await state.worker.start()
+        if state.deliveries is not None:
+            await state.deliveries.start()
         try:
             yield
         finally:
             if state.worker is not None:
                 await state.worker.stop()
+            if state.deliveries is not None:
+                await state.deliveries.stop()
+            if redis is not None:
+                await redis.aclose()
             if channels is not None:
                 await channels.aclose()
             db.dispose()
@@ -156,11 +192,17 @@ def create_app(
     app.include_router(tasks_endpoints.router)
     app.include_router(tasks_endpoints.library_router)
     app.include_router(acts_endpoints.router)
+    app.include_router(acts_endpoints.submit_router)
     app.include_router(chat_endpoints.router)
     app.include_router(media_endpoints.router)
     app.include_router(keys_endpoints.router)
+    # Before any other /admin/tasks routes: these are the full ones.
+    app.include_router(admin_endpoints.router)
     app.include_router(channels_endpoints.router)
     app.include_router(channels_endpoints.tasks_router)
     app.include_router(studio_endpoints.router)
+    app.include_router(observability_endpoints.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Outermost: every answer, a 413 from BodyLimit included, carries a request id.
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

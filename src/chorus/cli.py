@@ -58,8 +58,10 @@ def _serve(args: argparse.Namespace) -> int:
     from chorus.app import create_app
     from chorus.db import Database
     from chorus.keys.service import bootstrap_admin
+    from chorus.observability import configure_logging
 
     settings = _settings(args, host=args.host, port=args.port)
+    configure_logging(settings.log_level, json=settings.log_json)
     db = Database(settings)
     db.migrate()
     generated = db.call(bootstrap_admin, settings.admin_key)
@@ -73,7 +75,8 @@ def _serve(args: argparse.Namespace) -> int:
         loop="uvloop",
         http="httptools",
         access_log=False,
-        log_level="info",
+        # Logging is configured above (JSON lines with request, task and key).
+        log_config=None,
         # Growing audio streams would otherwise hold a shutdown open until they end.
         timeout_graceful_shutdown=3,
     )
@@ -84,30 +87,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _keys_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="keys_action", required=True)
-    create = actions.add_parser("create", help="create a user API key and print it")
-    create.add_argument("--name", required=True)
-    create.add_argument("--credits", type=int, default=0)
-    create.add_argument("--dialect", choices=("suno", "flat", "goapi"), default=None)
-    _data_dir_argument(create)
+    from chorus.keys import cli as keys_cli
+
+    keys_cli.add_arguments(parser)
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from chorus.db import Database
-    from chorus.keys.service import create_key
+    from chorus.keys import cli as keys_cli
 
-    db = Database(_settings(args))
-    try:
-        db.migrate()
-        _, secret = db.call(
-            lambda session: create_key(
-                session, args.name, credits=args.credits, dialect=args.dialect
-            )
-        )
-    finally:
-        db.dispose()
-    print(secret)
-    return 0
+    return keys_cli.run(args, _settings(args))
 
 
 def _channels_arguments(parser: argparse.ArgumentParser) -> None:

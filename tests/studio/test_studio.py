@@ -93,6 +93,18 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
         answer = httpx.get(url, timeout=30)
         assert answer.status_code == 200 and answer.headers["content-type"] == kind
 
+    # MIDI is offered when the server has the route, and then gives a real MIDI file.
+    routes = httpx.get(f"{server.base_url}/openapi.json", timeout=10).json()["paths"]
+    midi_button = first.locator(".downloads button", has_text="MIDI")
+    if "/suno/act/midi/{clip_id}" in routes:
+        midi_button.click()
+        midi = first.locator(".downloads a", has_text="MIDI")
+        midi.wait_for()
+        answer = httpx.get(midi.get_attribute("href") or "", timeout=30)
+        assert answer.status_code == 200 and answer.content[:4] == b"MThd"
+    else:
+        assert midi_button.count() == 0
+
     # The library lists the song, finds it by title, and survives a reload.
     page.click("#tab-library")
     page.wait_for_selector("#library-list li")

@@ -33,7 +33,7 @@ CONCAT_MODE = "concat"
 MAX_PARTS = 50
 
 
-class ClipNotComplete(ChorusError):
+class ClipNotComplete(ChorusError):  # noqa: N818  (named like the rest of the hierarchy)
     """The clip is not complete yet."""
 
     status_code = 409
@@ -93,9 +93,10 @@ def submit_concat(
             field="clip_id",
         )
     for link, _cut in links:
-        if link.status != "complete" or not (
-            clip_dir(settings.media_dir, link.id, link.attempt) / "song.mp3"
-        ).is_file():
+        if (
+            link.status != "complete"
+            or not (clip_dir(settings.media_dir, link.id, link.attempt) / "song.mp3").is_file()
+        ):
             raise InvalidRequest(
                 f"clip_id: the audio of clip {link.id} in the chain is missing", field="clip_id"
             )

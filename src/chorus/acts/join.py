@@ -22,6 +22,9 @@ from chorus.engine.encode import decode_audio, write_mp3
 from chorus.engine.video import make_video
 
 JOIN_FADE_S = 0.01
+# Samples of silence before the song in a decoded MP3 of ours (LAME's encoder delay plus
+# the decoder's), measured by aligning a decoded MP3 with the audio it was made from.
+MP3_DELAY_SAMPLES = 1104
 
 
 def _fade(audio: np.ndarray, sr: int, *, head: bool, tail: bool) -> np.ndarray:
@@ -35,6 +38,23 @@ def _fade(audio: np.ndarray, sr: int, *, head: bool, tail: bool) -> np.ndarray:
     if tail:
         out[-n:] *= ramp[::-1]
     return out
+
+
+def _true_length(audio: np.ndarray, rate: int, folder: Path) -> np.ndarray:
+    """The decoded MP3 without the encoder's delay and padding, so part times are song
+    times. The MP3s carry no gapless header: the decoder starts with the encoder's delay
+    (:data:`MP3_DELAY_SAMPLES`) and ends with padding up to a whole frame; the true length
+    is the clip's ``summary.json`` duration."""
+    try:
+        seconds = float(json.loads((folder / "summary.json").read_text("utf-8"))["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return audio
+    wanted = round(seconds * rate)
+    extra = len(audio) - wanted
+    if extra <= 0:
+        return audio
+    start = min(MP3_DELAY_SAMPLES, extra)
+    return audio[start : start + wanted]
 
 
 def _shift_timing(
@@ -87,7 +107,9 @@ def _join_midi(parts: list[tuple[Path, float | None, float]], out: Path) -> None
                         continue
                     end = note.end if cut is None else min(note.end, cut)
                     track.notes.append(
-                        pretty_midi.Note(note.velocity, note.pitch, note.start + offset, end + offset)
+                        pretty_midi.Note(
+                            note.velocity, note.pitch, note.start + offset, end + offset
+                        )
                     )
         offset += length
     merged.instruments.extend(tracks.values())
@@ -114,8 +136,9 @@ def join_clips(parts: list[Part], out_dir: Path) -> float:
     offset = 0.0
     for number, part in enumerate(parts):
         audio, rate = decode_audio(part.folder / "song.mp3")
+        audio = _true_length(audio, rate, part.folder)
         if part.cut_at is not None:
-            audio = audio[: int(round(part.cut_at * rate))]
+            audio = audio[: round(part.cut_at * rate)]
         audio = _fade(audio, rate, head=number > 0, tail=part.cut_at is not None)
         pieces.append(audio)
         length = len(audio) / rate
@@ -146,9 +169,7 @@ def join_clips(parts: list[Part], out_dir: Path) -> float:
     duration = round(len(song) / rate, 3)
     summary = {
         "duration": duration,
-        "concat_of": [
-            {"clip_id": part.clip_id, "cut_at": part.cut_at} for part in parts
-        ],
+        "concat_of": [{"clip_id": part.clip_id, "cut_at": part.cut_at} for part in parts],
         "rendered_at": int(time.time()),
     }
     atomic_write_json(out_dir / "summary.json", summary)

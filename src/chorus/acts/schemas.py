@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AlignedWord(BaseModel):
@@ -37,3 +37,67 @@ class TimingAnswer(BaseModel):
     code: str = "success"
     message: str = ""
     data: Timing
+
+
+class SubmitConcat(BaseModel):
+    """``POST /suno/submit/concat``: the last clip of an extension chain."""
+
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"clip_id": "<clip id>"}]}
+    )
+
+    clip_id: str = Field(max_length=64)
+
+
+class ConcatAnswer(BaseModel):
+    """The id of the task that makes the joined clip (fetch it like any task)."""
+
+    code: str = "success"
+    message: str = ""
+    data: str
+
+
+class WavLink(BaseModel):
+    clip_id: str
+    wav_url: str
+
+
+class WavAnswer(BaseModel):
+    code: str = "success"
+    message: str = ""
+    data: WavLink
+
+
+class MidiLink(BaseModel):
+    clip_id: str
+    midi_url: str
+
+
+class MidiAnswer(BaseModel):
+    code: str = "success"
+    message: str = ""
+    data: MidiLink
+
+
+class StemLinks(BaseModel):
+    """16-bit WAV stems that sum to about the song (before mastering's limiter)."""
+
+    clip_id: str
+    vocals_url: str
+    drums_url: str
+    bass_url: str
+    other_url: str
+
+
+class StemsAnswer(BaseModel):
+    code: str = "success"
+    message: str = ""
+    data: StemLinks
+
+
+class ErrorAnswer(BaseModel):
+    """Every error: the contract's shape."""
+
+    code: str
+    message: str
+    data: None = None

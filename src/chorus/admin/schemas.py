@@ -70,6 +70,10 @@ class AdminTask(BaseModel):
     channel: str | None
     upstream_task_id: str | None
     clips: list[AdminClip]
+    # Which lyrics writer answered ("llm", "builtin"; "" when none was asked) and, when a
+    # language model was configured but the built-in writer answered, why.
+    lyrics_source: str = ""
+    lyrics_note: str = ""
 
 
 class LedgerEntry(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from chorus.chat import service
 from chorus.chat.schemas import (
@@ -26,8 +27,6 @@ from chorus.chat.schemas import (
     ModelList,
     OpenAIError,
 )
-from sqlalchemy.orm import Session
-
 from chorus.keys.dependencies import CurrentKey, SubmitKey
 from chorus.state import AppState, app_state
 from chorus.tasks import admission
@@ -166,7 +165,9 @@ def _chunk(
     return b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
 
 
-async def _events(state: AppState, task_id: str, model: str, timeout_s: float) -> AsyncIterator[bytes]:
+async def _events(
+    state: AppState, task_id: str, model: str, timeout_s: float
+) -> AsyncIterator[bytes]:
     """The SSE stream; it ends when the task does, or when the client goes away (the
     server then stops iterating; the task itself goes on)."""
     created = int(time.time())

@@ -108,8 +108,10 @@ def submit_body(request: ChatRequest) -> SubmitMusic:
     data: dict[str, Any]
     if fields is not None:
         data = {name: fields[name] for name in JSON_FIELDS if name in fields}
-        if not any(str(data.get(name) or "").strip() for name in ("gpt_description_prompt",
-                                                                  "prompt", "title", "tags")):
+        if not any(
+            str(data.get(name) or "").strip()
+            for name in ("gpt_description_prompt", "prompt", "title", "tags")
+        ):
             raise InvalidRequest(
                 "messages: the JSON message needs gpt_description_prompt, or prompt "
                 "(lyrics), title or tags",

@@ -39,13 +39,14 @@ def balance(session: Session, key_id: int) -> int:
 def insert_once(session: Session, entry: dict[str, object]) -> bool:
     """Insert a ledger row unless one with the same (task_id, reason) exists; True when
     this call inserted it. The database decides, so racing callers get one winner."""
-    name = session.get_bind().dialect.name
-    table = CreditEntry.__table__
-    if name == "postgresql":
-        statement = postgresql.insert(table).values(**entry).on_conflict_do_nothing()
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(
+            postgresql.insert(CreditEntry).values(**entry).on_conflict_do_nothing()
+        )
     else:
-        statement = sqlite.insert(table).values(**entry).on_conflict_do_nothing()
-    result = session.execute(statement)
+        result = session.execute(
+            sqlite.insert(CreditEntry).values(**entry).on_conflict_do_nothing()
+        )
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -56,7 +57,9 @@ def add(session: Session, entry: CreditEntry) -> CreditEntry:
 
 
 def charge_of(session: Session, task_id: str) -> CreditEntry | None:
-    query = select(CreditEntry).where(CreditEntry.task_id == task_id, CreditEntry.reason == "charge")
+    query = select(CreditEntry).where(
+        CreditEntry.task_id == task_id, CreditEntry.reason == "charge"
+    )
     return session.scalars(query).first()
 
 

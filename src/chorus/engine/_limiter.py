@@ -115,4 +115,4 @@ def expand_gain(points: np.ndarray, block: int, start: int, stop: int) -> np.nda
         return np.ones(stop - start, dtype=np.float32)
     where = np.arange(start, stop, dtype=np.float64)
     at = np.arange(b0, b1, dtype=np.float64) * block
-    return np.interp(where, at, knots).astype(np.float32)
+    return np.asarray(np.interp(where, at, knots), dtype=np.float32)

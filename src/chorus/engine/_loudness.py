@@ -208,25 +208,32 @@ def block_true_peaks(audio: np.ndarray, block: int, floor: float = 0.0) -> np.nd
     # The taps of a block's edge gaps reach a few samples into both neighbours.
     hot[1:] |= hot[:-1].copy()
     hot[:-1] |= hot[1:].copy()
-    half = TAPS_PER_PHASE // 2
-    taps = np.arange(1 - half, half + 1)
-    gaps = np.arange(-1, block)  # gap k lies between samples k and k + 1
-    bank = np.ascontiguousarray(phases.T)
     ids = np.flatnonzero(hot)
+    if not len(ids):
+        return np.asarray(peaks)
+    half = TAPS_PER_PHASE // 2
+    bank = np.ascontiguousarray(phases.T)  # (tap, phase)
     per_group = max(1, PEAK_CHUNK // (block + 1))
-    for g in range(0, len(ids), per_group):
-        group = ids[g : g + per_group]
-        k = (group[:, None] * block + gaps[None, :]).ravel()
-        where = k[:, None] + taps[None, :]
-        outside = (where < 0) | (where >= n)
-        np.clip(where, 0, n - 1, out=where)
-        values = np.zeros(len(k), dtype=np.float32)
-        for c in range(x.shape[1]):
-            windows = np.asarray(x[where, c], dtype=np.float32)
-            windows[outside] = 0.0
-            np.maximum(values, np.abs(windows @ bank).max(axis=1), out=values)
-        found = values.reshape(len(group), block + 1).max(axis=1)
-        peaks[group] = np.maximum(peaks[group], found)
+    for c in range(x.shape[1]):
+        # One channel with zeros around it, so every block's taps are in range.
+        lead = half
+        column = np.zeros(lead + nb * block + block + half + 1, dtype=np.float32)
+        column[lead : lead + n] = x[:, c]
+        step = column.strides[0]
+        # windows[b, j, t]: tap t of gap j - 1 of block b (gap k lies between samples k
+        # and k + 1 and its taps are samples k - half + 1 .. k + half).
+        windows = np.lib.stride_tricks.as_strided(
+            column,
+            shape=(nb, block + 1, TAPS_PER_PHASE),
+            strides=(block * step, step, step),
+            writeable=False,
+        )
+        for g in range(0, len(ids), per_group):
+            group = ids[g : g + per_group]
+            values = windows[group].reshape(-1, TAPS_PER_PHASE) @ bank
+            # Reduce each block's (gap, phase) values at once: a long axis is fast.
+            found = np.abs(values, out=values).reshape(len(group), -1).max(axis=1)
+            peaks[group] = np.maximum(peaks[group], found)
     return np.asarray(peaks)
 
 

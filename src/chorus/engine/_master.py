@@ -30,8 +30,8 @@ __all__ = ["BLOCK", "apply_fades", "finish_master"]
 
 BLOCK = 32  # samples per limiter gain point (0.7 ms at 44.1 kHz)
 LIMITER_MARGIN_DB = 0.15  # the limiter aims this far under the ceiling
-ENVELOPE_HEADROOM_DB = 2.0  # how far the gain may rise over its first guess before the
-# true-peak envelope has to be measured again
+ENVELOPE_HEADROOM_DB = 0.5  # how far the gain may rise over the sample-peak solution
+# before the true peaks have to be measured again
 TOLERANCE_LU = 0.1
 SOLVE_TOLERANCE_LU = 0.02
 MAX_ROUNDS = 8
@@ -85,6 +85,29 @@ def _predicted_lufs(steps: np.ndarray, gain: float, points: np.ndarray, step: in
     return gated_lufs(blocks_from_steps(limited))
 
 
+def _rounds(
+    steps: np.ndarray,
+    peaks: np.ndarray,
+    gain: float,
+    sr: int,
+    *,
+    step: int,
+    target: float,
+    aim: float,
+) -> tuple[float, np.ndarray]:
+    """Alternate limiter and gain until the predicted loudness is ``target``."""
+    points = np.ones(len(peaks))
+    for _ in range(MAX_ROUNDS):
+        points = block_limiter_gain(peaks * np.float32(gain), aim, BLOCK, sr)
+        if len(steps) < 4:
+            break  # too short to gate: the exact check settles it
+        miss = target - _predicted_lufs(steps, gain, points, step)
+        if abs(miss) <= SOLVE_TOLERANCE_LU:
+            break
+        gain *= _db(miss)
+    return gain, points
+
+
 def _solve(
     audio: np.ndarray, steps: np.ndarray, loudness: float, sr: int, *, target: float, ceiling: float
 ) -> tuple[float, np.ndarray]:
@@ -92,20 +115,17 @@ def _solve(
     step = round(STEP_S * sr)
     aim = ceiling * _db(-LIMITER_MARGIN_DB)
     gain = _db(target - loudness)
+    # First solve on sample peaks (no interpolation at all), then measure true peaks
+    # only where the gain found could take them near the ceiling.
+    peaks = block_true_peaks(audio, BLOCK, floor=math.inf)
+    gain, points = _rounds(steps, peaks, gain, sr, step=step, target=target, aim=aim)
     envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
-    peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain)
-    points = np.ones(len(peaks))
-    for _ in range(MAX_ROUNDS):
-        if gain > envelope_gain:
-            envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
-            peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain)
-        points = block_limiter_gain(peaks * np.float32(gain), aim, BLOCK, sr)
-        if len(steps) < 4:
-            break  # too short to gate: the exact check below settles it
-        miss = target - _predicted_lufs(steps, gain, points, step)
-        if abs(miss) <= SOLVE_TOLERANCE_LU:
+    for _ in range(3):
+        peaks = block_true_peaks(audio, BLOCK, floor=aim / envelope_gain)
+        gain, points = _rounds(steps, peaks, gain, sr, step=step, target=target, aim=aim)
+        if gain <= envelope_gain:
             break
-        gain *= _db(miss)
+        envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
     return gain, points
 
 

@@ -24,24 +24,41 @@ import numpy as np
 
 from chorus.exceptions import EngineError
 
-__all__ = ["Mp3StreamWriter", "atomic_path", "decode_audio", "write_mp3", "write_wav"]
+__all__ = [
+    "Mp3StreamWriter",
+    "atomic_path",
+    "decode_audio",
+    "encode_mp3",
+    "pcm16",
+    "write_mp3",
+    "write_wav",
+]
 
 LAME_QUALITY = 5  # 2 best .. 7 fastest; 5 is LAME's "good, fast" middle
+# The live stream is replaced by the exact master minutes later: LAME's fast mode
+# (about half the work of 5) is good enough for it.
+STREAM_LAME_QUALITY = 7
 
 
 class EncodeError(EngineError):
     """Audio could not be encoded or decoded."""
 
 
-def _pcm16(audio: np.ndarray, channels: int) -> bytes:
+def pcm16(audio: np.ndarray, channels: int) -> bytes:
     """Interleaved little-endian 16-bit PCM of float audio (full scale 1.0, clipped)."""
     a = np.asarray(audio, dtype=np.float32)
     if a.ndim == 1:
         a = a[:, None]
     if a.shape[1] != channels:
         a = np.repeat(a[:, :1], channels, axis=1) if a.shape[1] == 1 else a[:, :channels]
-    pcm = np.clip(np.rint(a * 32767.0), -32768, 32767).astype("<i2")
-    return bytes(pcm.tobytes())
+    pcm = np.empty(a.shape, dtype="<i2")
+    # A stretch at a time: the float temporaries stay small whatever the song's length.
+    for i in range(0, len(a), 1 << 16):
+        scaled = a[i : i + (1 << 16)] * np.float32(32767.0)
+        np.rint(scaled, out=scaled)
+        np.clip(scaled, -32768.0, 32767.0, out=scaled)
+        pcm[i : i + (1 << 16)] = scaled
+    return pcm.tobytes()
 
 
 @contextlib.contextmanager
@@ -58,12 +75,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def _encoder(sr: int, channels: int, bitrate_kbps: int) -> lameenc.Encoder:
+def _encoder(sr: int, channels: int, bitrate_kbps: int, quality: int) -> lameenc.Encoder:
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(int(bitrate_kbps))
     encoder.set_in_sample_rate(int(sr))
     encoder.set_channels(int(channels))
-    encoder.set_quality(LAME_QUALITY)
+    encoder.set_quality(int(quality))
     return encoder
 
 
@@ -76,19 +93,26 @@ class Mp3StreamWriter:
     sr: sample rate in Hz of the chunks written.
     bitrate_kbps: constant bit rate of the MP3.
     channels: 1 or 2.
+    quality: LAME's algorithm quality, 2 (best) .. 7 (fastest).
 
-    Each :meth:`write` appends the frames LAME has completed and syncs them to disk;
-    :meth:`close` writes the last frames. Usable as a context manager.
+    Each :meth:`write` appends the frames LAME has completed and flushes them to the
+    file (readers see them at once); :meth:`close` writes the last frames. Usable as a
+    context manager.
     """
 
     def __init__(
-        self, path: Path, sr: int = 44100, bitrate_kbps: int = 192, channels: int = 2
+        self,
+        path: Path,
+        sr: int = 44100,
+        bitrate_kbps: int = 192,
+        channels: int = 2,
+        quality: int = LAME_QUALITY,
     ) -> None:
         self.path = path
         self.sr = sr
         self.channels = channels
         self.samples_written = 0
-        self._encoder = _encoder(sr, channels, bitrate_kbps)
+        self._encoder = _encoder(sr, channels, bitrate_kbps, quality)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = path.open("wb")
 
@@ -101,7 +125,7 @@ class Mp3StreamWriter:
         """Encode ``chunk`` ((n,) or (n, channels) float, full scale 1.0) and append it."""
         if self._file.closed:
             raise EncodeError("the MP3 stream is already closed")
-        data = self._encoder.encode(_pcm16(chunk, self.channels))
+        data = self._encoder.encode(pcm16(chunk, self.channels))
         self.samples_written += len(chunk)
         self._append(bytes(data))
 
@@ -117,9 +141,10 @@ class Mp3StreamWriter:
 
     def _append(self, data: bytes) -> None:
         if data:
+            # A flush is enough for readers on this machine; an fsync per chunk would
+            # only add disk waits to the render.
             self._file.write(data)
             self._file.flush()
-            os.fsync(self._file.fileno())
 
     def __enter__(self) -> Mp3StreamWriter:
         return self
@@ -133,13 +158,21 @@ class Mp3StreamWriter:
         self.close()
 
 
+def encode_mp3(
+    pcm: bytes, sr: int, channels: int, bitrate_kbps: int = 192, quality: int = LAME_QUALITY
+) -> bytes:
+    """A whole CBR MP3 of interleaved 16-bit ``pcm`` (see :func:`pcm16`) at ``sr`` Hz."""
+    encoder = _encoder(sr, channels, bitrate_kbps, quality)
+    data = bytes(encoder.encode(pcm))
+    if pcm:
+        data += bytes(encoder.flush())
+    return data
+
+
 def write_mp3(path: Path, audio: np.ndarray, sr: int, bitrate_kbps: int = 192) -> None:
     """Write ``audio`` ((n,) or (n, channels) float) to ``path`` as a CBR MP3, atomically."""
     channels = 1 if np.ndim(audio) == 1 else int(np.shape(audio)[1])
-    encoder = _encoder(sr, channels, bitrate_kbps)
-    data = bytes(encoder.encode(_pcm16(audio, channels)))
-    if len(audio):
-        data += bytes(encoder.flush())
+    data = encode_mp3(pcm16(audio, channels), sr, channels, bitrate_kbps)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
 
@@ -152,7 +185,7 @@ def write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
         wav.setnchannels(channels)
         wav.setsampwidth(2)
         wav.setframerate(int(sr))
-        wav.writeframes(_pcm16(audio, channels))
+        wav.writeframes(pcm16(audio, channels))
 
 
 def ffmpeg_exe() -> str:

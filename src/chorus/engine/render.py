@@ -8,8 +8,10 @@ files. Progress goes to the caller's callback after every stage.
 
 from __future__ import annotations
 
+import math
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +21,42 @@ from chorus.engine import timing
 from chorus.engine._files import atomic_write_json
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
-from chorus.engine.encode import Mp3StreamWriter, write_mp3, write_wav
+from chorus.engine.encode import (
+    STREAM_LAME_QUALITY,
+    Mp3StreamWriter,
+    atomic_path,
+    encode_mp3,
+    pcm16,
+    write_wav,
+)
 from chorus.engine.instruments import BandRenderer, find_soundfont
 from chorus.engine.midi import write_midi
-from chorus.engine.mix import Mixer, master, preview_master, provisional_gain
+from chorus.engine.mix import (
+    LoudnessMeter,
+    Mixer,
+    apply_fades,
+    finish_master,
+    preview_master,
+    provisional_gain,
+)
 from chorus.engine.progress import ProgressFn, RenderProgress, RenderResult
 from chorus.engine.request import SongRequest
 from chorus.engine.score import Score
-from chorus.engine.video import make_video
+from chorus.engine.video import make_video_pcm
 from chorus.engine.voice import render_vocals
 
 SAMPLE_RATE = 44100
 # Chunks stay short so the first audio is playable quickly and progress moves smoothly;
 # they end only where no sung note is sounding, since the voice renders whole notes.
 MAX_CHUNK_S = 6.0
+TARGET_LUFS = -14.0
+CEILING_DBTP = -1.0
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 # Share of the whole render each phase takes, for the progress fraction.
 _COMPOSE_DONE = 0.02
 _SECTIONS_DONE = 0.86
-_FINISH_STEPS = {"master": 0.90, "mp3": 0.93, "cover": 0.95, "video": 0.99}
+_FINISH_STEPS = {"master": 0.90, "cover": 0.91, "mp3": 0.95, "video": 0.99}
 
 
 def render_song(
@@ -68,49 +86,97 @@ def render_song(
     with clock.stage("band"):
         band = BandRenderer(score, sr=SAMPLE_RATE, soundfont=soundfont)
         mixer = Mixer(score, SAMPLE_RATE)
-    premaster: list[np.ndarray] = []
+    bounds = list(chunk_bounds(score, MAX_CHUNK_S))
+    lengths = [round((end - start) * SAMPLE_RATE) for start, end in bounds]
+    total = sum(lengths)
+    # The whole premaster in one array, filled chunk by chunk and mastered in place.
+    song = np.zeros((total, 2), dtype=np.float32)
+    meter = LoudnessMeter(SAMPLE_RATE, 2)
     stems: dict[str, list[np.ndarray]] = {"vocals": [], "drums": [], "bass": [], "other": []}
     gain: float | None = None
-    with Mp3StreamWriter(out_dir / "stream.mp3", sr=SAMPLE_RATE) as stream:
-        for start, end in chunk_bounds(score, MAX_CHUNK_S):
+    pos = 0
+    stream_path = out_dir / "stream.mp3"
+    with Mp3StreamWriter(stream_path, sr=SAMPLE_RATE, quality=STREAM_LAME_QUALITY) as stream:
+        for (start, end), n in zip(bounds, lengths, strict=True):
             with clock.stage("band"):
-                band_stems = band.render(start, end)
+                band_stems: dict[str, np.ndarray] = dict(band.render(start, end))
             with clock.stage("voice"):
                 vocals = render_vocals(score, start, end, SAMPLE_RATE) if score.vocal else None
             with clock.stage("mix"):
                 chunk = mixer.mix(band_stems, vocals)
+                apply_fades(chunk, pos, total, SAMPLE_RATE)
+                meter.add(chunk)
+                song[pos : pos + n] = chunk
+                pos += n
                 if gain is None:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
-                premaster.append(chunk)
                 if request.stems:
-                    _keep_stems(stems, band_stems, vocals, len(chunk))
+                    _keep_stems(stems, band_stems, vocals, n)
+                del band_stems, vocals
             with clock.stage("stream"):
                 stream.write(preview_master(chunk, gain))
             fraction = _COMPOSE_DONE + (_SECTIONS_DONE - _COMPOSE_DONE) * end / score.duration
             report(RenderProgress(fraction, "render", audio_seconds=end))
 
     with clock.stage("master"):
-        mix = np.concatenate(premaster) if premaster else np.zeros((0, 2), np.float32)
-        mastered = master(mix, SAMPLE_RATE)
+        mix_rms = _rms(song) if request.stems else 0.0
+        finish_master(song, SAMPLE_RATE, meter, TARGET_LUFS, CEILING_DBTP)
     report(RenderProgress(_FINISH_STEPS["master"], "master", score.duration))
-    with clock.stage("mp3"):
-        write_mp3(out_dir / "song.mp3", mastered, SAMPLE_RATE)
-        write_midi(score, out_dir / "song.mid")
-        if request.stems:
-            _write_stems(out_dir / "stems", stems, mix, mastered)
-    report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
     with clock.stage("cover"):
         make_cover(score, out_dir / "cover.jpg", out_dir / "cover_small.jpg")
     report(RenderProgress(_FINISH_STEPS["cover"], "cover", score.duration))
+    with clock.stage("mp3"):
+        pcm = pcm16(song, 2)
+        if request.stems:
+            _write_stems(out_dir / "stems", stems, _rms(song) / mix_rms if mix_rms else 1.0)
+        del song
+        # The video's AAC is encoded by ffmpeg on the other core while LAME works here.
+        video = _Background(make_video_pcm, out_dir / "cover.jpg", pcm, SAMPLE_RATE, 2,
+                            out_dir / "video.mp4")  # fmt: skip
+        with atomic_path(out_dir / "song.mp3") as tmp:
+            tmp.write_bytes(encode_mp3(pcm, SAMPLE_RATE, 2))
+        write_midi(score, out_dir / "song.mid")
+    report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
     with clock.stage("video"):
-        make_video(out_dir / "cover.jpg", out_dir / "song.mp3", out_dir / "video.mp4")
+        video.wait()
     report(RenderProgress(_FINISH_STEPS["video"], "video", score.duration))
 
     atomic_write_json(out_dir / "lyrics.json", lyrics_timing(score))
-    summary = summarize(score, len(mastered) / SAMPLE_RATE, soundfont_name, clock.seconds)
+    summary = summarize(score, total / SAMPLE_RATE, soundfont_name, clock.seconds)
     atomic_write_json(out_dir / "summary.json", summary)
     report(RenderProgress(1.0, "done", score.duration))
     return RenderResult(out_dir=out_dir, summary=summary)
+
+
+class _Background:
+    """``fn(*args)`` running in a thread; :meth:`wait` joins it and raises its error."""
+
+    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., None], *args: Any) -> None:
+        try:
+            fn(*args)
+        except BaseException as exc:  # handed to the waiting thread
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _rms(audio: np.ndarray) -> float:
+    """Root mean square of ``audio`` over all samples and channels (float64 sums)."""
+    if not audio.size:
+        return 0.0
+    total = sum(
+        float(np.dot(part.ravel(), part.ravel()))
+        for part in (audio[i : i + (1 << 16)] for i in range(0, len(audio), 1 << 16))
+    )
+    return math.sqrt(total / audio.size)
 
 
 def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:
@@ -129,7 +195,9 @@ def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:
         yield start, section.end
 
 
-def _free_cut(notes: list[Any], start: float, end: float, max_len: float, bar: float) -> float | None:
+def _free_cut(
+    notes: list[Any], start: float, end: float, max_len: float, bar: float
+) -> float | None:
     """The latest bar line in (start, start+max_len] that no sung note crosses, else the
     earliest one after that; None when no free bar line exists before ``end``."""
     candidates = np.arange(start + bar, end - 1e-6, bar)
@@ -154,21 +222,19 @@ def _keep_stems(
     stems["vocals"].append(voice)
 
 
-def _write_stems(
-    folder: Path, stems: dict[str, list[np.ndarray]], mix: np.ndarray, mastered: np.ndarray
-) -> None:
-    """Write each stem scaled by the overall gain of the master, so stems sum to about the
-    song's level; each is peak-guarded separately."""
+def _write_stems(folder: Path, stems: dict[str, list[np.ndarray]], scale: float) -> None:
+    """Write each stem scaled by the master's overall gain ``scale`` (its RMS over the
+    premaster's), so stems sum to about the song's level; each is peak-guarded separately."""
     folder.mkdir(exist_ok=True)
-    mix_rms = float(np.sqrt(np.mean(mix**2))) if mix.size else 0.0
-    out_rms = float(np.sqrt(np.mean(mastered**2))) if mastered.size else 0.0
-    scale = out_rms / mix_rms if mix_rms > 0 else 1.0
-    for name, chunks in stems.items():
-        audio = np.concatenate(chunks) * scale if chunks else np.zeros((0, 2), np.float32)
+    for name in list(stems):
+        chunks = stems.pop(name)
+        audio = np.concatenate(chunks) if chunks else np.zeros((0, 2), np.float32)
+        del chunks
+        audio *= np.float32(scale)
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
         if peak > 0.99:
-            audio = audio * (0.99 / peak)
-        write_wav(folder / f"{name}.wav", audio.astype(np.float32), SAMPLE_RATE)
+            audio *= np.float32(0.99 / peak)
+        write_wav(folder / f"{name}.wav", audio, SAMPLE_RATE)
 
 
 def lyrics_timing(score: Score) -> dict[str, Any]:
@@ -236,7 +302,12 @@ def summarize(
         "instrumental": not score.vocal,
         "lyrics_truncated": bool(score.extra.get("lyrics_truncated", False)),
         "sections": [
-            {"label": s.label, "kind": s.kind, "start_s": round(s.start, 3), "end_s": round(s.end, 3)}
+            {
+                "label": s.label,
+                "kind": s.kind,
+                "start_s": round(s.start, 3),
+                "end_s": round(s.end, 3),
+            }
             for s in score.sections
         ],
         "soundfont": soundfont,

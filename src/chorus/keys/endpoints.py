@@ -47,9 +47,7 @@ async def create_key(body: CreateKey, request: Request, _admin: AdminKey) -> Cre
     credits = settings.default_key_credits if body.credits is None else body.credits
 
     def create(session: Session) -> CreatedKey:
-        key, secret = service.create_key(
-            session, body.name, credits=credits, dialect=body.dialect
-        )
+        key, secret = service.create_key(session, body.name, credits=credits, dialect=body.dialect)
         if body.model_fields_set & {"rate_submit_per_min", "rate_fetch_per_min", "max_running"}:
             service.set_limits(
                 session,
@@ -58,9 +56,7 @@ async def create_key(body: CreateKey, request: Request, _admin: AdminKey) -> Cre
                 rate_fetch_per_min=body.rate_fetch_per_min,
                 max_running=body.max_running,
             )
-        return CreatedKey(
-            key=secret, name=key.name, credits=key.credits, webhook_secret=key.webhook_secret or ""
-        )
+        return CreatedKey(key=secret, name=key.name)
 
     return await app_state(request).db.run(create)
 

@@ -29,3 +29,7 @@ def add(session: Session, key: ApiKey) -> ApiKey:
 
 def all_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def by_id(session: Session, key_id: int) -> ApiKey | None:
+    return session.get(ApiKey, key_id)

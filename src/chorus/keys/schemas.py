@@ -26,8 +26,6 @@ class CreatedKey(BaseModel):
 
     key: str
     name: str
-    credits: int
-    webhook_secret: str
 
 
 class UpdateKey(BaseModel):

@@ -14,6 +14,13 @@ FILES: dict[str, tuple[str, str]] = {
     "image.jpg": ("cover_small.jpg", "image/jpeg"),
     "image_large.jpg": ("cover.jpg", "image/jpeg"),
     "video.mp4": ("video.mp4", "video/mp4"),
+    # Made on demand by the /suno/act download routes.
+    "audio.wav": ("song.wav", "audio/wav"),
+    "audio.mid": ("song.mid", "audio/midi"),
+    "vocals.wav": ("stems/vocals.wav", "audio/wav"),
+    "drums.wav": ("stems/drums.wav", "audio/wav"),
+    "bass.wav": ("stems/bass.wav", "audio/wav"),
+    "other.wav": ("stems/other.wav", "audio/wav"),
 }
 STREAM_FILE = "stream.mp3"
 _CHUNK = 64 * 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from chorus.channels import models as _channels_models  # noqa: F401
 from chorus.callbacks import models as _callbacks_models  # noqa: F401
+from chorus.channels import models as _channels_models  # noqa: F401
 from chorus.credits import models as _credits_models  # noqa: F401
 from chorus.db import Base
 from chorus.keys import models as _keys_models  # noqa: F401  (registers the tables)

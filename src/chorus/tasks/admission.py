@@ -41,8 +41,9 @@ def admit(
         max_queue=settings.max_queue,
     )
     others = Task.id != task.id
+    mine = Task.key_id == key.id
     policy.check(
-        unfinished_for_key=_count(session, others, Task.key_id == key.id, Task.status.in_(UNFINISHED)),
+        unfinished_for_key=_count(session, others, mine, Task.status.in_(UNFINISHED)),
         queued_total=_count(session, others, Task.status.in_(WAITING)),
     )
     return credits.reserve(session, key.id, action or charged_action(task), task.id, settings)

@@ -145,7 +145,8 @@ def suno_clip(
     model_name, major = model_names(view.mv)
     absent: str | None = "" if empty_strings else None
     history = None
-    if view.continue_clip_id:
+    joined = view.mode == "concat"
+    if view.continue_clip_id and not joined:
         history = [
             {
                 "id": view.continue_clip_id,
@@ -166,14 +167,14 @@ def suno_clip(
         "metadata": {
             "tags": view.tags,
             "negative_tags": view.negative_tags,
-            "type": "gen",
+            "type": "concat" if joined else "gen",
             "prompt": view.lyrics,
             "stream": True,
             "history": history,
             "duration": _duration(clip),
             "error_type": "render_failed" if failed else None,
             "error_message": (clip.error_message or view.fail_reason) if failed else None,
-            "concat_history": None,
+            "concat_history": [{"id": view.continue_clip_id}] if joined else None,
             "refund_credits": False,
             "audio_prompt_id": absent,
             "gpt_description_prompt": view.gpt_description_prompt or absent,

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-
 from sqlalchemy.orm import Session
 
 from chorus.config import Settings
@@ -19,8 +18,8 @@ from chorus.state import app_state
 from chorus.tasks import admission, service
 from chorus.tasks.dialects import envelope_parts, submit_answer
 from chorus.tasks.models import Task
-from chorus.webhooks import check_hook_url_async
 from chorus.tasks.schemas import Answer, FetchMany, LibraryQuery, SubmitLyrics, SubmitMusic
+from chorus.webhooks import check_hook_url_async
 
 router = APIRouter(prefix="/suno", tags=["suno"])
 # Chorus's own routes about tasks (not part of the Suno API).

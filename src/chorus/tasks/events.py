@@ -14,6 +14,7 @@ calls :func:`status_changed` itself.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -33,6 +34,7 @@ from chorus.tasks.views import task_view
 from chorus.webhooks import encode_body
 
 TERMINAL = ("SUCCESS", "FAILURE")
+log = logging.getLogger(__name__)
 
 
 def install(db: Database) -> None:
@@ -60,8 +62,8 @@ def fetch_body(task: Task, key: ApiKey, ctx: runtime.Runtime) -> bytes:
     dialect = key.dialect if key.dialect in dialects.DIALECTS else ctx.default_dialect
     assert dialect in dialects.DIALECTS
     view = task_view(task, key.name)
-    obj = dialects.task_object(view, dialect, ctx.base_url)  # type: ignore[arg-type]
-    head, tail = dialects.envelope_parts(dialect)  # type: ignore[arg-type]
+    obj = dialects.task_object(view, dialect, ctx.base_url)
+    head, tail = dialects.envelope_parts(dialect)
     return head + encode_body(obj) + tail
 
 
@@ -73,30 +75,32 @@ def status_changed(session: Session, task: Task, old: str | None) -> None:
     ctx = runtime.runtime(session)
     if ctx is None:
         return
-    if task.notify_hook:
-        key = session.get(ApiKey, task.key_id)
-        if key is not None:
-            now = time.time()
-            deliveries.add(
-                session,
-                HookDelivery(
-                    id=f"msg_{uuid.uuid4().hex}",
-                    task_id=task.id,
-                    key_id=task.key_id,
-                    url=task.notify_hook,
-                    version=task.version,
-                    task_status=task.status,
-                    body=fetch_body(task, key, ctx),
-                    state="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    last_error="",
-                    redeliver=False,
-                    created_at=now,
-                ),
-            )
-            if ctx.wake_deliveries is not None:
-                after_commit(session, ctx.wake_deliveries)
+    key = session.get(ApiKey, task.key_id)
+    fields = {"task_id": task.id, "key_name": key.name if key is not None else "-"}
+    line = f"task {task.action} {old or 'running'} -> {task.status}"
+    after_commit(session, lambda: log.info(line, extra=fields))
+    if task.notify_hook and key is not None:
+        now = time.time()
+        deliveries.add(
+            session,
+            HookDelivery(
+                id=f"msg_{uuid.uuid4().hex}",
+                task_id=task.id,
+                key_id=task.key_id,
+                url=task.notify_hook,
+                version=task.version,
+                task_status=task.status,
+                body=fetch_body(task, key, ctx),
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                last_error="",
+                redeliver=False,
+                created_at=now,
+            ),
+        )
+        if ctx.wake_deliveries is not None:
+            after_commit(session, ctx.wake_deliveries)
     action, status = task.action, task.status
     finished = time.time() - task.submit_time if status in TERMINAL else None
 

@@ -155,6 +155,15 @@ def requested_voice(input_json: str) -> Voice | None:
     return "female" if voice == "female" else None
 
 
+def record_writer(session: Session, task_id: str, source: str, note: str) -> None:
+    """Which lyrics writer answered for the task, and why the built-in one did when a
+    language model was configured."""
+    task = _live(session, task_id)
+    if task is None:
+        return
+    task.lyrics_source, task.lyrics_note = source, note[:500]
+
+
 def store_song(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
     """The lyrics writer answered: title, tags and lyrics shared by the task's clips."""
     task = _live(session, task_id)

@@ -47,6 +47,10 @@ class Task(Base):
     # The channel that ran the task ("local": the built-in engine) and its id there.
     channel: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     upstream_task_id: Mapped[str | None] = mapped_column(String(512), nullable=True, index=True)
+    # Which lyrics writer answered ("llm", "builtin"; empty when none was asked) and, when
+    # the language model was configured but the built-in writer answered, why.
+    lyrics_source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    lyrics_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     clips: Mapped[list[Clip]] = relationship(
         back_populates="task", order_by="Clip.idx", lazy="selectin"

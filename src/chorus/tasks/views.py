@@ -52,6 +52,8 @@ class TaskView:
     start_time: int
     finish_time: int
     clips: tuple[ClipView, ...]
+    lyrics_source: str = ""
+    lyrics_note: str = ""
 
 
 def clip_view(clip: Clip) -> ClipView:
@@ -96,4 +98,6 @@ def task_view(task: Task, key_name: str) -> TaskView:
         start_time=task.start_time,
         finish_time=task.finish_time,
         clips=tuple(clip_view(clip) for clip in task.clips),
+        lyrics_source=task.lyrics_source or "",
+        lyrics_note=task.lyrics_note or "",
     )

@@ -37,6 +37,10 @@ def init(queue: Queue[Any], target: str, parent_pid: int) -> None:
     _process["queue"] = queue
     _process["parent_pid"] = parent_pid
     _process["render"] = getattr(importlib.import_module(module_name), attr)
+    # The pronouncing dictionary and pinyin tables load now, not in the first song.
+    from chorus.engine.lyrics import preload
+
+    preload()
 
 
 def ready() -> bool:

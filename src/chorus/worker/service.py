@@ -21,13 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chorus.acts.concat import CONCAT_MODE, load_parts
+from chorus.acts.join import join_clips
 from chorus.config import Settings
 from chorus.db import Database
-from chorus.engine.progress import RenderProgress
+from chorus.engine.progress import RenderProgress, RenderResult
 from chorus.engine.request import Continuation, SongRequest
 from chorus.engine.score import Score
 from chorus.exceptions import ChorusError
-from chorus.lyrics import WrittenSong, lyrics_from_title, write_song
+from chorus.lyrics import WrittenSong
 from chorus.media.service import clip_dir
 from chorus.observability.metrics import Metrics
 from chorus.tasks import lifecycle
@@ -35,6 +37,7 @@ from chorus.tasks.cache import TaskCache
 from chorus.tasks.lifecycle import ClipPlan, Plan
 from chorus.tasks.service import CLIPS_PER_TASK
 from chorus.worker.backend import MusicBackend, TaskRouter
+from chorus.worker.songwriter import SongWriter
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +81,14 @@ class Worker:
         self._loops: list[asyncio.Task[None]] = []
         # Set by the app: engine seconds by stage are counted here.
         self.metrics: Metrics | None = None
+        self.writer = SongWriter(settings)
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        # The lyrics writer's dictionaries load now, not during the first task.
+        await asyncio.to_thread(_warm_up)
         resumed = await self._db.run(lifecycle.recover, self._settings.max_attempts)
         for task_id in resumed:
             self._cache.invalidate(task_id)
@@ -118,6 +124,13 @@ class Worker:
     @property
     def busy(self) -> int:
         return len(self._running)
+
+    @property
+    def running(self) -> bool:
+        """Whether the worker takes tasks: started, not stopping, its loops alive."""
+        return (
+            not self._stopping and bool(self._loops) and not any(t.done() for t in self._loops)
+        )
 
     def cancel(self, task_id: str) -> bool:
         """Stop ``task_id`` if it runs here (its status was already set, so nothing it
@@ -175,6 +188,8 @@ class Worker:
             async with asyncio.timeout(timeout):
                 if plan.action == "LYRICS":
                     await self._run_lyrics(plan)
+                elif plan.mode == CONCAT_MODE:
+                    await self._run_concat(plan)
                 else:
                     await self._run_music(await self._write_song(plan))
         except TimeoutError:
@@ -189,7 +204,8 @@ class Worker:
     # -- lyrics ------------------------------------------------------------------------
 
     async def _run_lyrics(self, plan: Plan) -> None:
-        song = await asyncio.to_thread(write_song, plan.idea, seed=_task_seed(plan.task_id))
+        song = await self.writer.song(plan.idea, seed=_task_seed(plan.task_id))
+        await self._write(lifecycle.record_writer, plan.task_id, song.source, song.note)
         await self._write(lifecycle.finish_lyrics, plan.task_id, song.title, song.tags, song.lyrics)
 
     async def _write_song(self, plan: Plan) -> Plan:
@@ -198,13 +214,12 @@ class Worker:
         seed = plan.clips[0].seed if plan.clips else _task_seed(plan.task_id)
         song: WrittenSong | None = None
         if plan.idea:
-            song = await asyncio.to_thread(
-                write_song, plan.idea, seed=seed, instrumental=plan.instrumental
-            )
+            song = await self.writer.song(plan.idea, seed=seed, instrumental=plan.instrumental)
         elif not plan.instrumental and not plan.lyrics.strip() and plan.mode != "extend":
-            song = await asyncio.to_thread(lyrics_from_title, plan.title, plan.tags, seed=seed)
+            song = await self.writer.from_title(plan.title, plan.tags, seed=seed)
         if song is None:
             return plan
+        await self._write(lifecycle.record_writer, plan.task_id, song.source, song.note)
         title = plan.title or song.title
         tags = plan.tags or song.tags
         lyrics = "" if plan.instrumental else (plan.lyrics.strip() and plan.lyrics) or song.lyrics
@@ -212,6 +227,29 @@ class Worker:
         return dataclasses.replace(plan, title=title, tags=tags, lyrics=lyrics)
 
     # -- music -------------------------------------------------------------------------
+
+    async def render_extra(self, request: SongRequest, out_dir: Path) -> RenderResult:
+        """Render outside any task (the stems of a finished clip) in the same render
+        processes; bounded by ``task_timeout_s``."""
+        async with asyncio.timeout(self._settings.task_timeout_s):
+            return await self._backend.render(request, out_dir, lambda _progress: None)
+
+    async def _run_concat(self, plan: Plan) -> None:
+        """Join the extension chain ending at ``continue_clip_id`` into the task's clip."""
+        media = self._settings.media_dir
+        parts = await self._db.run(load_parts, plan.continue_clip_id or "", media)
+        clip = plan.clips[0]
+        out_dir = clip_dir(media, clip.id, clip.attempt)
+        await asyncio.to_thread(_fresh_folder, out_dir)
+        self._clip_task[clip.id] = plan.task_id
+        try:
+            self._on_progress(clip.id, RenderProgress(0.1, "concat"))
+            duration = await asyncio.to_thread(join_clips, parts, out_dir)
+        finally:
+            self._pending.pop(clip.id, None)
+            self._streaming.discard(clip.id)
+            self._clip_task.pop(clip.id, None)
+        await self._write_clip(lifecycle.complete_clip, plan.task_id, clip.id, duration)
 
     async def _run_music(self, plan: Plan) -> None:
         continuation = None
@@ -302,6 +340,14 @@ class Worker:
             for task_id in tasks:
                 self._cache.invalidate(task_id)
             await asyncio.sleep(0.05)
+
+
+def _warm_up() -> None:
+    from chorus.engine.lyrics import preload
+    from chorus.lyrics.rhyme import warm_up
+
+    warm_up()
+    preload()
 
 
 def _task_seed(task_id: str) -> int:

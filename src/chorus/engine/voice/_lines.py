@@ -30,9 +30,6 @@ _SONORANTS = frozenset("mnŋlɹwjɾɫɲ")
 _VOICELESS = frozenset("ptkfθsʃhçxʔ")
 # Longest phrase spoken as one utterance; longer lines are spoken in pieces.
 _MAX_UNITS = 24
-# A vowel is held at its loudest frame, searched in its core less this share at each end.
-_HOLD_SEARCH = 0.25
-_HOLD_FIRST_ELEMENT = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +148,9 @@ def _spoken(words: tuple[tuple[str, ...], ...], note_counts: tuple[int, ...]) ->
         if end < len(line):
             space = spans[end]
             spans[end - 1, 1] = 0.5 * (space[0] + space[1])
-    loudness = np.log(np.sum(analysis.sp, axis=1) + 1e-12)
     parts: list[tuple[Part, ...]] = []
     for word, offset, count in zip(words, offsets, note_counts, strict=True):
-        parts.extend(_deal(word, spans[offset : offset + len(word)], count, loudness))
+        parts.extend(_deal(word, spans[offset : offset + len(word)], count))
     return Spoken(analysis=analysis, parts=tuple(parts))
 
 
@@ -166,9 +162,7 @@ def _voicing(phoneme: str) -> int:
     return _world.EITHER
 
 
-def _deal(
-    word: tuple[str, ...], spans: np.ndarray, notes: int, loudness: np.ndarray
-) -> list[tuple[Part, ...]]:
+def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Part, ...]]:
     """The parts each of a word's ``notes`` sings: one syllable per note when the counts
     agree, several syllables on a note when there are more, a vowel held over several
     notes when there are fewer."""
@@ -183,7 +177,7 @@ def _deal(
             first = last = index * notes // count
         onset = _consonants(spans, *syllable.onset)
         coda = _consonants(spans, *syllable.coda)
-        vowel = _vowel(word, spans, *syllable.nucleus, loudness)
+        vowel = _vowel(word, spans, *syllable.nucleus)
         pieces = _split_vowel(vowel, last - first + 1)
         dealt[first].extend(onset)
         for k, piece in enumerate(pieces):
@@ -199,34 +193,19 @@ def _consonants(spans: np.ndarray, start: int, end: int) -> list[Part]:
     return [Part(begin, finish, begin, begin, vowel=False)]
 
 
-def _vowel(
-    word: tuple[str, ...], spans: np.ndarray, start: int, end: int, loudness: np.ndarray
-) -> Part:
-    """The nucleus, held where its first vowel is loudest (a diphthong glides at the end).
-
-    Phoneme boundaries from the voice are only frame-accurate, so the hold is anchored on
-    the vowel's sound (its loudest frame in the middle of the core) rather than on the
-    boundaries alone.
-    """
+def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Part:
+    """The nucleus, held at the middle of its first vowel (a diphthong glides at the end,
+    as singers do). A single held point beats a slowed-down stretch: the recognizer
+    (and the ear) hear a slowed transition as extra sounds."""
     begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
     first = next((i for i in range(start, end) if word[i] in VOWELS), start)
     stop = first + 1
-    while stop < end and not (
-        _HOLD_FIRST_ELEMENT and word[stop] in VOWELS and word[stop - 1] in VOWELS
-    ):
+    while stop < end and not (word[stop] in VOWELS and word[stop - 1] in VOWELS):
         stop += 1
     core_start = float(spans[start, 0]) if word[start] in STRESS else float(spans[first, 0])
     core_end = float(spans[stop - 1, 1])
-    length = core_end - core_start
-    frame = _world.FRAME_PERIOD_MS / 1000.0
-    low = int((core_start + _HOLD_SEARCH * length) / frame)
-    high = int((core_end - _HOLD_SEARCH * length) / frame) + 1
-    if 0 <= low < high <= loudness.size:
-        centre = (low + int(np.argmax(loudness[low:high]))) * frame
-    else:
-        centre = core_start + 0.5 * length
-    hold_start = min(max(centre, begin), finish)
-    hold_end = hold_start + frame
+    hold_start = min(max(0.5 * (core_start + core_end), begin), finish)
+    hold_end = hold_start + _world.FRAME_PERIOD_MS / 1000.0
     return Part(begin, max(finish, hold_end), hold_start, hold_end, vowel=True)
 
 

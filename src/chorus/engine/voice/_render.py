@@ -31,8 +31,8 @@ _FEMALE_FORMANTS = 1.13
 _PHRASE_RMS = 0.1
 _PEAK_LIMIT = 0.9
 # How far a note's vowel may be brought toward the phrase's typical level: speech swallows
-# unstressed syllables by 30 dB, a singer sings them out.
-_LEVEL_BOOST_DB = 18.0
+# unstressed syllables by up to 30 dB, a singer sings them out.
+_LEVEL_BOOST_DB = 12.0
 _LEVEL_CUT_DB = 4.0
 
 

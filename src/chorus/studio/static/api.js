@@ -119,57 +119,11 @@ export async function serverRoutes() {
   return routes;
 }
 
-// Download a file that needs the key (a plain link cannot send it): fetch, then save.
-export async function downloadWithKey(path, filename) {
-  const headers = {};
-  const key = getKey();
-  if (key) headers.Authorization = `Bearer ${key}`;
-  let response;
-  try {
-    response = await fetch(path, { headers });
-  } catch (error) {
-    throw new ApiError(0, "network", String(error));
-  }
-  if (!response.ok) {
-    let message = `HTTP ${response.status}`;
-    try {
-      message = (await response.json()).message || message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(response.status, "", message, null);
-  }
-  const type = response.headers.get("Content-Type") || "";
-  if (type.startsWith("application/json")) {
-    // A route answering links rather than the file: open the first link it gives.
-    const payload = await response.json();
-    const url = firstUrl(payload.data);
-    if (!url) throw new ApiError(500, "", "The service gave no file to download.", null);
-    saveUrl(url, filename);
-    return;
-  }
-  const blob = await response.blob();
-  const url = URL.createObjectURL(blob);
-  saveUrl(url, filename);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-function firstUrl(data) {
-  if (typeof data === "string" && /^(https?:)?\//.test(data)) return data;
-  if (data && typeof data === "object") {
-    for (const value of Object.values(data)) {
-      const found = firstUrl(value);
-      if (found) return found;
-    }
-  }
-  return "";
-}
-
-function saveUrl(url, filename) {
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
+// The file links a clip act answers (``{"midi_url": ...}``, ``{"vocals_url": ..., ...}``):
+// [{name, url}] for every "<name>_url" field.
+export async function actLinks(path) {
+  const data = await call("GET", path);
+  return Object.entries(data || {})
+    .filter(([field, url]) => field.endsWith("_url") && typeof url === "string" && url)
+    .map(([field, url]) => ({ name: field.slice(0, -4), url }));
 }

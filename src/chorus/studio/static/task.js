@@ -226,7 +226,7 @@ class ClipCard {
   }
 
   async showDownloads(clip, title) {
-    const name = (title || "song").replace(/[^\w\- ]+/g, "").trim() || "song";
+    const fileName = (title || "song").replace(/[^\w\- ]+/g, "").trim() || "song";
     const links = [];
     const add = (label, url, filename) => {
       if (!url) return;
@@ -236,21 +236,41 @@ class ClipCard {
       link.textContent = label;
       links.push(link);
     };
-    add("MP3", clip.audio_url, `${name}.mp3`);
-    add("MP4 video", clip.video_url, `${name}.mp4`);
-    add("Cover", clip.image_large_url, `${name}.jpg`);
+    add("MP3", clip.audio_url, `${fileName}.mp3`);
+    add("MP4 video", clip.video_url, `${fileName}.mp4`);
+    add("Cover", clip.image_large_url, `${fileName}.jpg`);
+    // Optional acts of this server: each answers links to files made on request.
     const routes = await api.serverRoutes();
-    for (const [label, route, suffix] of [
-      ["MIDI", "/suno/act/midi/{clip_id}", "mid"],
-      ["Stems", "/suno/act/stems/{clip_id}", "zip"],
+    for (const [label, route] of [
+      ["WAV", "/suno/act/wav/{clip_id}"],
+      ["MIDI", "/suno/act/midi/{clip_id}"],
+      ["Stems", "/suno/act/stems/{clip_id}"],
     ]) {
       if (!routes.has(route)) continue;
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = label;
-      button.addEventListener("click", () => {
-        const path = route.replace("{clip_id}", encodeURIComponent(clip.id));
-        api.downloadWithKey(path, `${name}.${suffix}`).catch((error) => this.onError(error));
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        button.textContent = `Preparing ${label}…`;
+        try {
+          const found = await api.actLinks(route.replace("{clip_id}", encodeURIComponent(clip.id)));
+          const made = found.map(({ name, url }) => {
+            const link = document.createElement("a");
+            link.href = url;
+            link.download = `${fileName}-${name}${url.slice(url.lastIndexOf("."))}`;
+            link.textContent = found.length > 1 ? `${label}: ${name}` : label;
+            return link;
+          });
+          if (!made.length) throw new Error(`${label}: the service gave no file.`);
+          button.replaceWith(...made);
+          made[0].focus();
+          if (made.length === 1) made[0].click();
+        } catch (error) {
+          button.disabled = false;
+          button.textContent = label;
+          this.onError(error);
+        }
       });
       links.push(button);
     }

@@ -1,0 +1,167 @@
+"""How well the built-in voice sings: intelligibility, pitch accuracy and speed.
+
+Prints, for the male and the female voice:
+
+* sung-word intelligibility: the share of sung words the offline recognizer
+  (pocketsphinx, en-US) finds, in order, in each sung line (target >= 65 %), next to
+  the same lines merely *spoken* by the same voice (the ceiling);
+* pitch accuracy: the share of notes whose measured pitch (WORLD, median over the middle
+  half of the note) is within +-0.5 semitone of the note (target >= 95 %);
+* speed: CPU seconds of vocal rendering per minute of song and per minute of sung notes
+  (target <= 1.5 for the voice), from a cold phrase cache.
+
+Run: ``.venv/bin/python bench/intelligibility.py [--quick] [--compose]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyworld
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _asr import matched_words, normalize, recognize
+from _asr_songs import LINES_EN, LINES_ZH, make_score
+
+from chorus.engine.score import Score
+from chorus.engine.voice import Singer, render_vocals
+from chorus.engine.voice._lines import _spoken
+from chorus.engine.voice._phonemes import english_phonemes
+
+SR = 44100
+# Typical ranges of the composer's melodies (MIDI): male around G2-G3, female G4-E5.
+BASES = {"male": 48, "female": 65}
+
+
+def line_windows(score: Score) -> list[tuple[int, float, float]]:
+    """``(line, start, end)`` of every sung line, with a little air around it."""
+    lines: dict[tuple[int, int], list[float]] = {}
+    for note in score.vocal:
+        key = (note.section_index, note.line_index)
+        span = lines.setdefault(key, [note.start, note.end])
+        span[0], span[1] = min(span[0], note.start), max(span[1], note.end)
+    return [(key[1], a - 0.3, b + 0.3) for key, (a, b) in sorted(lines.items())]
+
+
+def sung_words(score: Score, section: int, line: int) -> list[str]:
+    seen: dict[int, str] = {}
+    for note in score.vocal:
+        if note.section_index == section and note.line_index == line:
+            seen.setdefault(note.word_index, note.word)
+    return normalize(" ".join(seen[k] for k in sorted(seen)))
+
+
+def intelligibility(score: Score, audio: np.ndarray) -> float:
+    found = total = 0
+    keys = sorted({(n.section_index, n.line_index) for n in score.vocal})
+    for section, line in keys:
+        notes = [n for n in score.vocal if (n.section_index, n.line_index) == (section, line)]
+        start = max(0.0, min(n.start for n in notes) - 0.3)
+        end = max(n.end for n in notes) + 0.3
+        reference = sung_words(score, section, line)
+        heard = recognize(audio[int(start * SR) : int(end * SR)], SR)
+        found += matched_words(reference, heard)
+        total += len(reference)
+    return found / max(total, 1)
+
+
+def spoken_reference(lines: tuple[str, ...]) -> float:
+    """Recognition of the lines spoken plainly by the same voice, no singing."""
+    singer = Singer.get()
+    found = total = 0
+    for line in lines:
+        phonemes: list[str] = []
+        for word in line.split():
+            if phonemes:
+                phonemes.append(" ")
+            phonemes.extend(english_phonemes(word))
+        speech = singer.speak(tuple(phonemes))
+        reference = normalize(line)
+        found += matched_words(reference, recognize(speech.audio, singer.sample_rate))
+        total += len(reference)
+    return found / max(total, 1)
+
+
+def pitch_accuracy(score: Score, audio: np.ndarray) -> float:
+    good = counted = 0
+    for note in score.vocal:
+        quarter = note.duration / 4
+        part = audio[int((note.start + quarter) * SR) : int((note.end - quarter) * SR)]
+        if part.size < SR // 50:
+            continue
+        x = part.astype(np.float64)
+        f0, times = pyworld.dio(x, SR, f0_floor=60.0, f0_ceil=1100.0, frame_period=5.0)
+        f0 = pyworld.stonemask(x, f0, times, SR)
+        counted += 1
+        voiced = f0[f0 > 0]
+        if voiced.size == 0:
+            continue
+        target = 440.0 * 2.0 ** ((note.pitch - 69) / 12.0)
+        if abs(12.0 * np.log2(float(np.median(voiced)) / target)) <= 0.5:
+            good += 1
+    return good / max(counted, 1)
+
+
+def timed_render(score: Score) -> tuple[np.ndarray, float]:
+    """Render the whole score section by section from a cold cache; CPU seconds."""
+    _spoken.cache_clear()
+    begin = time.process_time()
+    pieces = [render_vocals(score, s.start, s.end, SR) for s in score.sections]
+    cpu = time.process_time() - begin
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32), cpu
+
+
+def report(name: str, score: Score, asr: bool = True) -> None:
+    audio, cpu = timed_render(score)
+    song_minutes = score.duration / 60.0
+    sung_minutes = sum(n.duration for n in score.vocal) / 60.0
+    words = f"{100 * intelligibility(score, audio):5.1f} %" if asr else "   n/a"
+    print(
+        f"{name:<26} words {words}   pitch {100 * pitch_accuracy(score, audio):5.1f} %   "
+        f"cpu {cpu / song_minutes:4.2f} s/song-min  {cpu / max(sung_minutes, 1e-9):4.2f} "
+        f"s/sung-min  ({score.duration:.0f} s song, {len(score.vocal)} notes)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8 lines instead of 20")
+    parser.add_argument("--compose", action="store_true", help="also sing composed songs")
+    args = parser.parse_args()
+    lines = LINES_EN[:8] if args.quick else LINES_EN
+    load = time.process_time()
+    Singer.get()
+    print(f"voice load: {time.process_time() - load:.2f} CPU-s (once per process)")
+    print(f"spoken reference (same voice, same lines): {100 * spoken_reference(lines):.1f} %")
+    for voice in ("male", "female"):
+        for tempo in (96.0, 120.0):
+            score = make_score(lines, voice=voice, tempo=tempo, base=BASES[voice])
+            report(f"{voice} {tempo:.0f} bpm", score)
+    chinese = make_score(LINES_ZH, voice="female", base=BASES["female"], language="zh")
+    report("female zh (pitch/speed)", chinese, asr=False)
+    if args.compose:
+        composed()
+
+
+def composed() -> None:
+    try:
+        from chorus.engine.compose import compose
+        from chorus.engine.request import SongRequest
+    except ImportError:
+        print("compose() not available")
+        return
+    lyrics = "[Verse]\n" + "\n".join(LINES_EN[:4]) + "\n[Chorus]\n" + "\n".join(LINES_EN[4:8])
+    for voice in ("male", "female"):
+        for seed, tags in ((3, "pop"), (11, "slow soul ballad")):
+            request = SongRequest(tags=tags, lyrics=lyrics, duration=60.0, seed=seed, voice=voice)
+            report(f"compose {voice} {tags[:9]}", compose(request))
+
+
+if __name__ == "__main__":
+    main()
