@@ -50,6 +50,7 @@ def syllable_count(word: str) -> int:
 
 def make_score(
     lines: tuple[str, ...] | tuple[tuple[str, ...], ...],
+    *,
     voice: str = "male",
     tempo: float = 110.0,
     base: int = 50,

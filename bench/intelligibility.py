@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _asr import matched_words, normalize, recognize
 from _asr_songs import LINES_EN, LINES_ZH, make_score
-
 from chorus.engine.score import Score
 from chorus.engine.voice import Singer, render_vocals
 from chorus.engine.voice._lines import _spoken
@@ -88,17 +87,20 @@ def spoken_reference(lines: tuple[str, ...]) -> float:
 
 
 def pitch_accuracy(score: Score, audio: np.ndarray) -> float:
+    """Share of notes sung within +-0.5 semitone. The tracker runs over the whole sung
+    audio (it needs context to lock on); each note is judged on the median pitch of the
+    voiced frames in its middle half."""
+    x = audio.astype(np.float64)
+    f0, times = pyworld.dio(x, SR, f0_floor=60.0, f0_ceil=1100.0, frame_period=5.0)
+    f0 = pyworld.stonemask(x, f0, times, SR)
     good = counted = 0
     for note in score.vocal:
         quarter = note.duration / 4
-        part = audio[int((note.start + quarter) * SR) : int((note.end - quarter) * SR)]
-        if part.size < SR // 50:
+        middle = (times >= note.start + quarter) & (times < note.end - quarter)
+        if not middle.any():
             continue
-        x = part.astype(np.float64)
-        f0, times = pyworld.dio(x, SR, f0_floor=60.0, f0_ceil=1100.0, frame_period=5.0)
-        f0 = pyworld.stonemask(x, f0, times, SR)
         counted += 1
-        voiced = f0[f0 > 0]
+        voiced = f0[middle & (f0 > 0)]
         if voiced.size == 0:
             continue
         target = 440.0 * 2.0 ** ((note.pitch - 69) / 12.0)

@@ -164,8 +164,8 @@ def test_wav_is_the_song_in_pcm(server: LiveServer, chain: Chain, tmp_path: Path
 def test_stems_are_rendered_on_demand_and_sum_to_the_song(
     server: LiveServer, chain: Chain, tmp_path: Path
 ) -> None:
-    with server.client(chain.key, timeout=300) as client:
-        answer = client.get(f"/suno/act/stems/{chain.base_clip}")
+    with server.client(chain.key) as client:
+        answer = client.get(f"/suno/act/stems/{chain.base_clip}", timeout=300)
         assert answer.status_code == 200, answer.text
         urls = answer.json()["data"]
         joined_id = chain.joined["data"][0]["id"]

@@ -176,7 +176,7 @@ def test_lyrics_message_and_client_leaving_early(server: LiveServer, make_key: A
             {"model": "suno-v3", "messages": [{"role": "user", "content": '{"duration": 3}'}]},
             400,
             "messages",
-        ),  # fmt: skip
+        ),
         ({"messages": [{"role": "user", "content": "hi"}]}, 400, "model"),
     ],
 )

@@ -93,6 +93,13 @@ def submit_concat(
             field="clip_id",
         )
     for link, _cut in links:
+        if link.task.upstream_task_id:
+            # Joining needs every part's audio here; a relayed clip's may be elsewhere.
+            raise InvalidRequest(
+                f"clip_id: clip {link.id} in the chain was made by an upstream channel; "
+                "only clips made here can be joined",
+                field="clip_id",
+            )
         if (
             link.status != "complete"
             or not (clip_dir(settings.media_dir, link.id, link.attempt) / "song.mp3").is_file()

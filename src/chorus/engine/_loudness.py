@@ -22,7 +22,7 @@ RELATIVE_GATE_LU = -10.0
 OVERSAMPLE = 4
 TAPS_PER_PHASE = 12
 SILENCE_LUFS = -math.inf
-FILTER_CHUNK = 1 << 18
+FILTER_CHUNK = 1 << 16
 PEAK_CHUNK = 1 << 16
 
 
@@ -186,39 +186,56 @@ def true_peak(audio: np.ndarray) -> float:
     return float(block_true_peaks(x, 64, floor=sample_peak).max())
 
 
-def block_true_peaks(audio: np.ndarray, block: int, floor: float = 0.0) -> np.ndarray:
+def block_true_peaks(
+    audio: np.ndarray, block: int, floor: float = 0.0, sample_peaks: np.ndarray | None = None
+) -> np.ndarray:
     """The largest value of :func:`peak_envelope` in each run of ``block`` samples, over
     all channels: (ceil(n / block),) for ``audio`` (n,) or (n, channels).
 
     Only blocks whose true peak could reach ``floor`` are interpolated; the others give
-    their plain sample peak (then known to stay below ``floor``). Working on whole blocks
-    avoids any per-sample pass but one magnitude: far cheaper than the envelope itself.
+    their plain sample peak (then known to stay below ``floor``). ``sample_peaks``, when
+    known, are those plain peaks (see :func:`block_sample_peaks`). Working on whole blocks
+    keeps every per-sample pass but one magnitude out: far cheaper than the envelope.
     """
     x = _channels(audio)
-    n = len(x)
-    nb = -(-n // block)
-    mag = _magnitude(x)
-    padded = np.zeros(nb * block, dtype=mag.dtype)
-    padded[:n] = mag
-    peaks = padded.reshape(nb, block).max(axis=1)
-    del padded, mag
-    phases = _phases()
-    reach = float(np.abs(phases).sum(axis=1).max())
-    hot = peaks >= floor / reach if floor > 0 else np.ones(nb, dtype=bool)
+    peaks = block_sample_peaks(x, block) if sample_peaks is None else sample_peaks.copy()
+    reach = float(np.abs(_phases()).sum(axis=1).max())
+    hot = peaks >= floor / reach if floor > 0 else np.ones(len(peaks), dtype=bool)
     # The taps of a block's edge gaps reach a few samples into both neighbours.
     hot[1:] |= hot[:-1].copy()
     hot[:-1] |= hot[1:].copy()
     ids = np.flatnonzero(hot)
+    peaks[ids] = np.maximum(peaks[ids], interpolated_peaks(x, block, ids))
+    return peaks
+
+
+def block_sample_peaks(audio: np.ndarray, block: int) -> np.ndarray:
+    """The largest sample magnitude over all channels in each run of ``block`` samples."""
+    x = _channels(audio)
+    n = len(x)
+    nb = -(-n // block)
+    mag = _magnitude(x)
+    padded = np.zeros(nb * block, dtype=np.float32)
+    padded[:n] = mag
+    return np.asarray(padded.reshape(nb, block).max(axis=1))
+
+
+def interpolated_peaks(audio: np.ndarray, block: int, ids: np.ndarray) -> np.ndarray:
+    """For each block in ``ids`` (indices of runs of ``block`` samples), the largest
+    magnitude of the 4x interpolated signal within it and at its edges, all channels."""
+    x = _channels(audio)
+    n = len(x)
+    found = np.zeros(len(ids), dtype=np.float32)
     if not len(ids):
-        return np.asarray(peaks)
+        return found
+    nb = -(-n // block)
     half = TAPS_PER_PHASE // 2
-    bank = np.ascontiguousarray(phases.T)  # (tap, phase)
+    bank = np.ascontiguousarray(_phases().T)  # (tap, phase)
     per_group = max(1, PEAK_CHUNK // (block + 1))
+    column = np.zeros(half + nb * block + block + half + 1, dtype=np.float32)
     for c in range(x.shape[1]):
         # One channel with zeros around it, so every block's taps are in range.
-        lead = half
-        column = np.zeros(lead + nb * block + block + half + 1, dtype=np.float32)
-        column[lead : lead + n] = x[:, c]
+        column[half : half + n] = x[:, c]
         step = column.strides[0]
         # windows[b, j, t]: tap t of gap j - 1 of block b (gap k lies between samples k
         # and k + 1 and its taps are samples k - half + 1 .. k + half).
@@ -232,9 +249,9 @@ def block_true_peaks(audio: np.ndarray, block: int, floor: float = 0.0) -> np.nd
             group = ids[g : g + per_group]
             values = windows[group].reshape(-1, TAPS_PER_PHASE) @ bank
             # Reduce each block's (gap, phase) values at once: a long axis is fast.
-            found = np.abs(values, out=values).reshape(len(group), -1).max(axis=1)
-            peaks[group] = np.maximum(peaks[group], found)
-    return np.asarray(peaks)
+            top = np.abs(values, out=values).reshape(len(group), -1).max(axis=1)
+            np.maximum(found[g : g + per_group], top, out=found[g : g + per_group])
+    return found
 
 
 def true_peak_dbtp(audio: np.ndarray, sr: int) -> float:
@@ -280,6 +297,11 @@ class LoudnessMeter:
     def add(self, chunk: np.ndarray) -> None:
         """Measure the next ``chunk`` ((n,) or (n, channels), full scale 1.0)."""
         x = _channels(chunk)
+        if len(x) > FILTER_CHUNK:
+            # A stretch at a time keeps the temporaries small whatever the length.
+            for a in range(0, len(x), FILTER_CHUNK):
+                self.add(x[a : a + FILTER_CHUNK])
+            return
         if not len(x):
             return
         power = np.zeros(len(x), dtype=np.float32)

@@ -20,9 +20,11 @@ from chorus.engine._limiter import block_limiter_gain, expand_gain, limit
 from chorus.engine._loudness import (
     STEP_S,
     LoudnessMeter,
+    block_sample_peaks,
     block_true_peaks,
     blocks_from_steps,
     gated_lufs,
+    interpolated_peaks,
     true_peak,
 )
 
@@ -32,6 +34,7 @@ BLOCK = 32  # samples per limiter gain point (0.7 ms at 44.1 kHz)
 LIMITER_MARGIN_DB = 0.15  # the limiter aims this far under the ceiling
 ENVELOPE_HEADROOM_DB = 0.5  # how far the gain may rise over the sample-peak solution
 # before the true peaks have to be measured again
+NEAR_CEILING_DB = 0.6  # blocks planned within this of the ceiling are checked at the end
 TOLERANCE_LU = 0.1
 SOLVE_TOLERANCE_LU = 0.02
 MAX_ROUNDS = 8
@@ -110,23 +113,25 @@ def _rounds(
 
 def _solve(
     audio: np.ndarray, steps: np.ndarray, loudness: float, sr: int, *, target: float, ceiling: float
-) -> tuple[float, np.ndarray]:
-    """The gain and the limiter's gain points that bring ``audio`` to ``target`` LUFS."""
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """The gain and the limiter's gain points that bring ``audio`` to ``target`` LUFS, and
+    the block true peaks they were found for (exact where they matter)."""
     step = round(STEP_S * sr)
     aim = ceiling * _db(-LIMITER_MARGIN_DB)
     gain = _db(target - loudness)
     # First solve on sample peaks (no interpolation at all), then measure true peaks
     # only where the gain found could take them near the ceiling.
-    peaks = block_true_peaks(audio, BLOCK, floor=math.inf)
-    gain, points = _rounds(steps, peaks, gain, sr, step=step, target=target, aim=aim)
+    sample_peaks = block_sample_peaks(audio, BLOCK)
+    gain, points = _rounds(steps, sample_peaks, gain, sr, step=step, target=target, aim=aim)
     envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
+    peaks = sample_peaks
     for _ in range(3):
-        peaks = block_true_peaks(audio, BLOCK, floor=aim / envelope_gain)
+        peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain, sample_peaks)
         gain, points = _rounds(steps, peaks, gain, sr, step=step, target=target, aim=aim)
         if gain <= envelope_gain:
             break
         envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
-    return gain, points
+    return gain, points, peaks
 
 
 def finish_master(
@@ -142,7 +147,7 @@ def finish_master(
     if not math.isfinite(loudness) or not len(audio):
         return 1.0
     ceiling = _db(ceiling_dbtp)
-    gain, points = _solve(
+    gain, points, peaks = _solve(
         audio, meter.step_powers(), loudness, sr, target=target_lufs, ceiling=ceiling
     )
     x = _as_2d(audio)
@@ -151,20 +156,33 @@ def finish_master(
         scale = expand_gain(points, BLOCK, a, b)
         scale *= np.float32(gain)
         x[a:b] *= scale[:, None]
-    _guard(audio, sr, target_lufs, ceiling)
+    # Only blocks planned near the ceiling can be over it: the gain moves too slowly to
+    # lift a peak by more than a trace.
+    planned = peaks * np.float32(gain) * np.maximum(points, np.append(points[1:], points[-1:]))
+    near = np.flatnonzero(planned >= ceiling * _db(-NEAR_CEILING_DB))
+    _guard(audio, sr, target_lufs, ceiling, near)
     return gain
 
 
-def _guard(audio: np.ndarray, sr: int, target_lufs: float, ceiling: float) -> None:
-    """Measure the master exactly and correct it in place if it missed."""
+def _guard(
+    audio: np.ndarray, sr: int, target_lufs: float, ceiling: float, near: np.ndarray
+) -> None:
+    """Measure the master exactly and correct it in place if it missed; ``near`` are the
+    blocks whose true peak may be near the ceiling."""
     check = LoudnessMeter(sr, _as_2d(audio).shape[1])
     check.add(audio)
     miss = target_lufs - check.lufs()
     if math.isfinite(miss) and miss > TOLERANCE_LU:
         audio *= np.float32(_db(miss))
         limit(audio, sr, ceiling * _db(-LIMITER_MARGIN_DB), in_place=True)
-    elif math.isfinite(miss) and miss < -TOLERANCE_LU:
-        audio *= np.float32(_db(miss))
-    peak = true_peak(audio)
+        peak = true_peak(audio)
+    else:
+        if math.isfinite(miss) and miss < -TOLERANCE_LU:
+            audio *= np.float32(_db(miss))
+        sample = block_sample_peaks(audio, BLOCK)
+        peak = max(
+            float(sample.max(initial=0.0)),
+            float(interpolated_peaks(audio, BLOCK, near).max(initial=0.0)),
+        )
     if peak > ceiling:
         audio *= np.float32(ceiling / peak * 0.999)

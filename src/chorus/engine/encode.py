@@ -125,8 +125,14 @@ class Mp3StreamWriter:
         """Encode ``chunk`` ((n,) or (n, channels) float, full scale 1.0) and append it."""
         if self._file.closed:
             raise EncodeError("the MP3 stream is already closed")
-        data = self._encoder.encode(pcm16(chunk, self.channels))
-        self.samples_written += len(chunk)
+        self.write_pcm(pcm16(chunk, self.channels))
+
+    def write_pcm(self, pcm: bytes) -> None:
+        """Encode interleaved 16-bit ``pcm`` (see :func:`pcm16`) and append it."""
+        if self._file.closed:
+            raise EncodeError("the MP3 stream is already closed")
+        data = self._encoder.encode(pcm)
+        self.samples_written += len(pcm) // (2 * self.channels)
         self._append(bytes(data))
 
     def close(self) -> None:

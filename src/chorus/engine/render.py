@@ -9,9 +9,8 @@ files. Progress goes to the caller's callback after every stage.
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from chorus.engine.encode import (
     STREAM_LAME_QUALITY,
     Mp3StreamWriter,
     atomic_path,
-    encode_mp3,
     pcm16,
     write_wav,
 )
@@ -42,13 +40,14 @@ from chorus.engine.mix import (
 from chorus.engine.progress import ProgressFn, RenderProgress, RenderResult
 from chorus.engine.request import SongRequest
 from chorus.engine.score import Score
-from chorus.engine.video import make_video_pcm
+from chorus.engine.video import VideoWriter
 from chorus.engine.voice import render_vocals
 
 SAMPLE_RATE = 44100
 # Chunks stay short so the first audio is playable quickly and progress moves smoothly;
 # they end only where no sung note is sounding, since the voice renders whole notes.
 MAX_CHUNK_S = 6.0
+ENCODE_SAMPLES = 1 << 17  # final encoding works on about 3 s at a time
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -99,7 +98,7 @@ def render_song(
     with Mp3StreamWriter(stream_path, sr=SAMPLE_RATE, quality=STREAM_LAME_QUALITY) as stream:
         for (start, end), n in zip(bounds, lengths, strict=True):
             with clock.stage("band"):
-                band_stems: dict[str, np.ndarray] = dict(band.render(start, end))
+                band_stems = {str(k): v for k, v in band.render(start, end).items()}
             with clock.stage("voice"):
                 vocals = render_vocals(score, start, end, SAMPLE_RATE) if score.vocal else None
             with clock.stage("mix"):
@@ -125,20 +124,23 @@ def render_song(
     with clock.stage("cover"):
         make_cover(score, out_dir / "cover.jpg", out_dir / "cover_small.jpg")
     report(RenderProgress(_FINISH_STEPS["cover"], "cover", score.duration))
-    with clock.stage("mp3"):
-        pcm = pcm16(song, 2)
-        if request.stems:
-            _write_stems(out_dir / "stems", stems, _rms(song) / mix_rms if mix_rms else 1.0)
-        del song
-        # The video's AAC is encoded by ffmpeg on the other core while LAME works here.
-        video = _Background(make_video_pcm, out_dir / "cover.jpg", pcm, SAMPLE_RATE, 2,
-                            out_dir / "video.mp4")  # fmt: skip
-        with atomic_path(out_dir / "song.mp3") as tmp:
-            tmp.write_bytes(encode_mp3(pcm, SAMPLE_RATE, 2))
-        write_midi(score, out_dir / "song.mid")
-    report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
-    with clock.stage("video"):
-        video.wait()
+    # One pass over the master feeds both encoders: LAME here, ffmpeg (AAC + H.264) on
+    # the other core through a pipe.
+    video = VideoWriter(out_dir / "cover.jpg", out_dir / "video.mp4", SAMPLE_RATE, 2,
+                        total / SAMPLE_RATE)  # fmt: skip
+    try:
+        with clock.stage("mp3"):
+            _encode(song, video, out_dir / "song.mp3")
+            if request.stems:
+                _write_stems(out_dir / "stems", stems, _rms(song) / mix_rms if mix_rms else 1.0)
+            del song
+            write_midi(score, out_dir / "song.mid")
+        report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
+        with clock.stage("video"):
+            video.close()
+    except BaseException:
+        video.abort()
+        raise
     report(RenderProgress(_FINISH_STEPS["video"], "video", score.duration))
 
     atomic_write_json(out_dir / "lyrics.json", lyrics_timing(score))
@@ -148,24 +150,14 @@ def render_song(
     return RenderResult(out_dir=out_dir, summary=summary)
 
 
-class _Background:
-    """``fn(*args)`` running in a thread; :meth:`wait` joins it and raises its error."""
-
-    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[..., None], *args: Any) -> None:
-        try:
-            fn(*args)
-        except BaseException as exc:  # handed to the waiting thread
-            self._error = exc
-
-    def wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+def _encode(song: np.ndarray, video: VideoWriter, path: Path) -> None:
+    """Encode the mastered ``song`` (n, 2) to the MP3 at ``path`` (atomically) and hand
+    the same PCM to ``video``, a stretch at a time."""
+    with atomic_path(path) as tmp, Mp3StreamWriter(tmp, sr=SAMPLE_RATE) as mp3:
+        for a in range(0, len(song), ENCODE_SAMPLES):
+            pcm = pcm16(song[a : a + ENCODE_SAMPLES], 2)
+            video.write(pcm)
+            mp3.write_pcm(pcm)
 
 
 def _rms(audio: np.ndarray) -> float:

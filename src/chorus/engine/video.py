@@ -1,30 +1,35 @@
 """The music video: the still cover over the song, as an H.264 + AAC MP4.
 
-A still picture needs almost no video bits: one frame per second, x264's still-image
+A still picture needs almost no video bits: one frame every four seconds, x264's still-image
 tuning and its fastest preset make the video stream nearly free, so the cost is the AAC
 encoding of the audio. ffmpeg comes from imageio-ffmpeg (a static build with libx264).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import queue
 import re
 import subprocess
+import threading
 from pathlib import Path
+from types import TracebackType
 from typing import Literal
 
 from chorus.engine.encode import EncodeError, atomic_path, ffmpeg_exe
 
-__all__ = ["make_video", "make_video_pcm", "media_duration"]
+__all__ = ["VideoWriter", "make_video", "make_video_pcm", "media_duration"]
 
 VIDEO_PX = 720
-FRAME_RATE = 1
+FRAME_RATE = 0.25  # frames per second: a still needs few, and each costs x264 time
 AUDIO_BITRATE = "128k"
 # ffmpeg's fast AAC search; perceptual noise substitution and intensity stereo cost
 # search time and matter little at this rate.
 AAC_ARGS = ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-aac_coder", "fast", "-aac_pns", "0",
             "-aac_is", "0"]  # fmt: skip
 
+_OUTPUT_ARGS = ["-movflags", "+faststart", "-threads", "1", "-filter_threads", "1", "-f", "mp4"]
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 
 
@@ -44,8 +49,8 @@ def media_duration(path: Path) -> float:
 
 def _frame_args(duration: float) -> list[str]:
     """ffmpeg arguments of the still picture's video stream for ``duration`` seconds."""
-    # About one frame a second, tuned so that whole frames end exactly with the audio
-    # (a plain 1 frame/s would round the video, hence the file, up to a whole second).
+    # About FRAME_RATE, tuned so that whole frames end exactly with the audio (a plain
+    # rate would round the video, hence the file, up to a whole frame).
     rate = f"{max(1, math.ceil(duration * FRAME_RATE)) / max(duration, 1e-3):.6f}"
     # The picture is decoded and scaled once; the loop filter repeats the frame (an
     # image input looped by the demuxer would be decoded again for every frame).
@@ -56,11 +61,10 @@ def _frame_args(duration: float) -> list[str]:
             "-tune", "stillimage", "-r", rate]  # fmt: skip
 
 
-def _run(cmd: list[str], out: Path, tmp: Path, pcm: bytes | None = None) -> None:
-    full = [ffmpeg_exe(), "-hide_banner", *(["-nostdin"] if pcm is None else []),
-            "-loglevel", "error", "-y", *cmd, "-movflags", "+faststart", "-threads", "1",
-            "-filter_threads", "1", "-f", "mp4", str(tmp)]  # fmt: skip
-    proc = subprocess.run(full, input=pcm, capture_output=True, check=False)
+def _run(cmd: list[str], out: Path, tmp: Path) -> None:
+    full = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *cmd,
+            *_OUTPUT_ARGS, str(tmp)]  # fmt: skip
+    proc = subprocess.run(full, capture_output=True, check=False)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise EncodeError(f"video encoding of {out.name} failed: {' '.join(message)}")
@@ -71,9 +75,10 @@ def make_video(
 ) -> None:
     """Write ``out``: an MP4 showing the ``cover`` image for the whole ``audio`` file.
 
-    H.264 (yuv420p, 720x720, about 1 frame/s) and AAC (``audio_codec="copy"`` keeps an MP3's
-    own frames instead, far cheaper and still playable by browsers); the ``moov`` atom
-    is at the front so players can start before the download ends. Written atomically.
+    H.264 (yuv420p, 720x720, a frame every few seconds) and AAC (``audio_codec="copy"``
+    keeps an MP3's own frames instead, far cheaper and still playable by browsers); the
+    ``moov`` atom is at the front so players can start before the download ends. Written
+    atomically.
     When the song's samples are at hand, :func:`make_video_pcm` saves decoding the file.
     """
     duration = media_duration(audio)
@@ -87,15 +92,92 @@ def make_video(
 
 def make_video_pcm(cover: Path, pcm: bytes, sr: int, channels: int, out: Path) -> None:
     """Write ``out`` like :func:`make_video`, the audio given as interleaved 16-bit PCM
-    (see :func:`chorus.engine.encode.pcm16`) at ``sr`` Hz: nothing is decoded again.
+    (see :func:`chorus.engine.encode.pcm16`) at ``sr`` Hz: nothing is decoded again."""
+    with VideoWriter(cover, out, sr, channels, len(pcm) / (2 * channels * sr)) as video:
+        video.write(pcm)
 
-    ffmpeg reads the samples from a pipe; the call waits for it, and other threads keep
-    running meanwhile, so a caller can encode the MP3 while the video is made.
+
+class VideoWriter:
+    """Make the MP4 of ``cover`` while the song's samples are handed over in pieces.
+
+    Parameters
+    ----------
+    cover: the still picture.
+    out: the MP4 to write (atomically, when :meth:`close` succeeds).
+    sr: sample rate of the PCM in Hz; channels: its channel count.
+    duration: the song's length in seconds (the video's frames are planned from it).
+
+    ffmpeg runs at once and reads the interleaved 16-bit PCM given to :meth:`write`
+    (see :func:`chorus.engine.encode.pcm16`) through a pipe fed by a thread of its own,
+    so it encodes on another core while the caller goes on (e.g. encoding the MP3).
+    :meth:`close` waits for the file; as a context manager an error aborts it.
     """
-    duration = len(pcm) / (2 * channels * sr)
-    video_args = _frame_args(duration)
-    with atomic_path(out) as tmp:
-        cmd = [*video_args[:2], "-i", str(cover), "-f", "s16le", "-ar", str(sr),
+
+    def __init__(self, cover: Path, out: Path, sr: int, channels: int, duration: float) -> None:
+        self.out = out
+        self._files = contextlib.ExitStack()
+        tmp = self._files.enter_context(atomic_path(out))
+        video_args = _frame_args(duration)
+        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+               *video_args[:2], "-i", str(cover), "-f", "s16le", "-ar", str(sr),
                "-ac", str(channels), "-i", "pipe:0", "-map", "0:v:0", "-map", "1:a:0",
-               *video_args[2:], *AAC_ARGS, "-t", f"{duration:.3f}"]  # fmt: skip
-        _run(cmd, out, tmp, pcm)
+               *video_args[2:], *AAC_ARGS, "-t", f"{duration:.3f}", *_OUTPUT_ARGS,
+               str(tmp)]  # fmt: skip
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._broken = False
+        self._feeder = threading.Thread(target=self._feed, daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        while (data := self._queue.get()) is not None:
+            if self._broken:
+                continue  # ffmpeg is gone; close() reports why
+            try:
+                stdin.write(data)
+            except OSError:
+                self._broken = True
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    def write(self, pcm: bytes) -> None:
+        """Hand over the next interleaved 16-bit PCM samples."""
+        self._queue.put(bytes(pcm))
+
+    def close(self) -> None:
+        """Wait for ffmpeg to finish the file and put it in place."""
+        self._queue.put(None)
+        self._feeder.join()
+        assert self._proc.stderr is not None
+        errors = self._proc.stderr.read()
+        if self._proc.wait() != 0:
+            message = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
+            self._files.__exit__(EncodeError, None, None)
+            raise EncodeError(f"video encoding of {self.out.name} failed: {' '.join(message)}")
+        self._files.close()
+
+    def abort(self) -> None:
+        """Stop ffmpeg and leave no file behind."""
+        self._proc.kill()
+        self._queue.put(None)
+        self._feeder.join()
+        self._proc.wait()
+        self._files.__exit__(EncodeError, None, None)
+
+    def __enter__(self) -> VideoWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from chorus.exceptions import Unauthorized
 from chorus.observability.health import Check, database_check, healthz, readyz
 from chorus.state import AppState, app_state
-from chorus.tasks.admission import WAITING
+from chorus.tasks.admission import waiting
 from chorus.tasks.models import Task
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 def waiting_tasks(state: AppState) -> int:
     """Tasks waiting for a worker (the queue depth), read from the database."""
     with state.db.engine.connect() as connection:
-        query = select(func.count()).select_from(Task).where(Task.status.in_(WAITING))
+        query = select(func.count()).select_from(Task).where(waiting())
         return int(connection.execute(query).scalar_one())
 
 

@@ -8,7 +8,7 @@ serialized and none slips past a limit). Anything it raises rolls the task back.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from chorus.config import Settings
@@ -19,6 +19,12 @@ from chorus.tasks.models import Task
 from chorus.tasks.repository import UNFINISHED
 
 WAITING = ("NOT_START", "SUBMITTED", "QUEUED")
+
+
+def waiting() -> ColumnElement[bool]:
+    """Tasks waiting for a worker: not started (a started task says QUEUED until its
+    first progress, and a requeued one is started again from 0)."""
+    return and_(Task.status.in_(WAITING), Task.start_time == 0)
 
 
 def _count(session: Session, *conditions: object) -> int:
@@ -44,6 +50,6 @@ def admit(
     mine = Task.key_id == key.id
     policy.check(
         unfinished_for_key=_count(session, others, mine, Task.status.in_(UNFINISHED)),
-        queued_total=_count(session, others, Task.status.in_(WAITING)),
+        queued_total=_count(session, others, waiting()),
     )
     return credits.reserve(session, key.id, action or charged_action(task), task.id, settings)

@@ -13,13 +13,14 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from chorus.config import Settings
+from chorus.exceptions import InvalidRequest
 from chorus.keys.dependencies import FetchKey, SubmitKey
 from chorus.state import app_state
 from chorus.tasks import admission, service
 from chorus.tasks.dialects import envelope_parts, submit_answer
 from chorus.tasks.models import Task
 from chorus.tasks.schemas import Answer, FetchMany, LibraryQuery, SubmitLyrics, SubmitMusic
-from chorus.webhooks import check_hook_url_async
+from chorus.webhooks import InvalidHookURL, check_hook_url_async
 
 router = APIRouter(prefix="/suno", tags=["suno"])
 # Chorus's own routes about tasks (not part of the Suno API).
@@ -32,8 +33,14 @@ async def check_hook(url: str | None, settings: Settings) -> None:
     or resolving to a loopback, private, link-local or metadata address unless
     ``hooks_allow_private``. Runs before the transaction: it resolves the host."""
     hook = (url or "").strip()
-    if hook:
+    if not hook:
+        return
+    try:
         await check_hook_url_async(hook, allow_private=settings.hooks_allow_private)
+    except InvalidHookURL as exc:
+        # Every 400 starts with the field it is about: "notify_hook: ...".
+        detail = exc.message.removeprefix("notify_hook").lstrip(" :")
+        raise InvalidRequest(f"notify_hook: {detail}", field="notify_hook") from None
 
 
 @router.post("/submit/music", response_model=Answer)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,7 +21,8 @@ SAMPLE_RATE = 22_050
 # Frames of noise the tables hold: one frame is 256 samples, so about 95 s of speech.
 _NOISE_FRAMES = 8192
 _NOISE_CHANNELS = 192
-# Slightly slower than piper's default speech so short consonants survive singing.
+# Synthesis scales: normal speed, a little less random variation than piper's defaults
+# (steadier vowels to hold, steadier phoneme lengths).
 _LENGTH_SCALE = 1.0
 _NOISE_SCALE = 0.6
 _NOISE_W = 0.5
@@ -63,9 +63,7 @@ def _patched_model(model_path: Path) -> bytes:
         bank = f"chorus_noise_{index}"
         bank_values = rng.standard_normal((1, _NOISE_CHANNELS, _NOISE_FRAMES), np.float32)
         graph.initializer.append(numpy_helper.from_array(bank_values, bank))
-        graph.initializer.append(
-            numpy_helper.from_array(np.zeros(3, np.int64), f"{bank}_starts")
-        )
+        graph.initializer.append(numpy_helper.from_array(np.zeros(3, np.int64), f"{bank}_starts"))
         shape = f"{bank}_shape"
         replacement = [
             helper.make_node("Shape", [node.input[0]], [shape]),
@@ -87,7 +85,7 @@ class Singer:
     def __init__(self) -> None:
         import json
 
-        import onnxruntime
+        import onnxruntime  # type: ignore[import-untyped]
 
         model_path, config_path = _model_paths()
         config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
@@ -120,10 +118,7 @@ class Singer:
 
     def speak(self, phonemes: tuple[str, ...]) -> Speech:
         """Speak a phoneme sequence (IPA code points as espeak writes them, ``" "`` between
-        words). Unknown phonemes get no time. Results are cached per sequence."""
-        return _speak_cached(self, phonemes)
-
-    def _speak(self, phonemes: tuple[str, ...]) -> Speech:
+        words). Unknown phonemes get no time; the same phonemes always give the same audio."""
         pad, bos, eos = self._ids["_"], self._ids["^"], self._ids["$"]
         ids: list[int] = [*bos, *pad]
         owners: list[int] = [-1] * len(ids)
@@ -158,14 +153,9 @@ class Singer:
             spans[owner] = (begin, min(int(ends[index]), audio.size))
         # A phoneme the model does not know sits, with no length, where it was written.
         cursor = 0
-        for position, (begin, end) in enumerate(spans):
+        for position, (_, end) in enumerate(spans):
             if position in first:
                 cursor = end
             else:
                 spans[position] = (cursor, cursor)
         return Speech(audio=audio, spans=tuple(spans))
-
-
-@lru_cache(maxsize=256)
-def _speak_cached(singer: Singer, phonemes: tuple[str, ...]) -> Speech:
-    return singer._speak(phonemes)

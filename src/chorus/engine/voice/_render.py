@@ -182,6 +182,7 @@ def _layout(parts: tuple[tuple[Part, ...], ...], windows: list[tuple[float, floa
             fixed_scale = hold_scale = length / (fixed + hold)
         cursor = begin
         for part in note_parts:
+            pieces: tuple[tuple[float, float, float], ...]
             if part.vowel:
                 pieces = (
                     (part.start, part.hold_start, fixed_scale),

@@ -102,7 +102,7 @@ def warp_formants(envelope: np.ndarray, ratio: float) -> np.ndarray:
     low = np.floor(source).astype(np.int64)
     high = np.minimum(low + 1, bins - 1)
     weight = (source - low).astype(envelope.dtype)
-    return envelope[:, low] * (1.0 - weight) + envelope[:, high] * weight
+    return np.asarray(envelope[:, low] * (1.0 - weight) + envelope[:, high] * weight)
 
 
 def synthesize(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, fs: int) -> np.ndarray:
