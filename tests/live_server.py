@@ -88,7 +88,8 @@ class LiveServer:
 
     def client(self, key: str | None = None, **kwargs: Any) -> httpx.Client:
         headers = {"Authorization": key} if key else {}
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return httpx.Client(base_url=self.base_url, headers=headers, **kwargs)
 
     def new_key(self, name: str, **fields: Any) -> str:
         with self.client(ADMIN_KEY) as admin:
