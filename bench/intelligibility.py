@@ -56,6 +56,12 @@ def sung_words(score: Score, section: int, line: int) -> list[str]:
 
 
 def intelligibility(score: Score, audio: np.ndarray) -> float:
+    found, total = intelligibility_counts(score, audio)
+    return found / max(total, 1)
+
+
+def intelligibility_counts(score: Score, audio: np.ndarray) -> tuple[int, int]:
+    """(sung words the recognizer found in order, sung words), line by line."""
     found = total = 0
     keys = sorted({(n.section_index, n.line_index) for n in score.vocal})
     for section, line in keys:
@@ -66,7 +72,7 @@ def intelligibility(score: Score, audio: np.ndarray) -> float:
         heard = recognize(audio[int(start * SR) : int(end * SR)], SR)
         found += matched_words(reference, heard)
         total += len(reference)
-    return found / max(total, 1)
+    return found, total
 
 
 def spoken_reference(lines: tuple[str, ...]) -> float:
@@ -118,15 +124,48 @@ def timed_render(score: Score) -> tuple[np.ndarray, float]:
     return np.concatenate(pieces) if pieces else np.zeros(0, np.float32), cpu
 
 
-def report(name: str, score: Score, asr: bool = True) -> None:
+def measure(score: Score, asr: bool = True) -> dict[str, float]:
+    """Render ``score`` and measure it: words found/total, notes in tune, CPU seconds."""
     audio, cpu = timed_render(score)
-    song_minutes = score.duration / 60.0
-    sung_minutes = sum(n.duration for n in score.vocal) / 60.0
-    words = f"{100 * intelligibility(score, audio):5.1f} %" if asr else "   n/a"
+    found = total = 0
+    if asr:
+        found, total = intelligibility_counts(score, audio)
+    return {
+        "found": found,
+        "words": total,
+        "pitch": pitch_accuracy(score, audio),
+        "notes": len(score.vocal),
+        "cpu": cpu,
+        "song_s": score.duration,
+        "sung_s": sum(n.duration for n in score.vocal),
+    }
+
+
+def report(name: str, score: Score, asr: bool = True) -> dict[str, float]:
+    m = measure(score, asr)
+    song_minutes = m["song_s"] / 60.0
+    sung_minutes = m["sung_s"] / 60.0
+    words = f"{100 * m['found'] / max(m['words'], 1):5.1f} %" if asr else "   n/a"
+    tempo = f"{score.tempo:3.0f} bpm"
     print(
-        f"{name:<26} words {words}   pitch {100 * pitch_accuracy(score, audio):5.1f} %   "
-        f"cpu {cpu / song_minutes:4.2f} s/song-min  {cpu / max(sung_minutes, 1e-9):4.2f} "
-        f"s/sung-min  ({score.duration:.0f} s song, {len(score.vocal)} notes)",
+        f"{name:<26} {tempo}  words {words}   pitch {100 * m['pitch']:5.1f} %   "
+        f"cpu {m['cpu'] / song_minutes:4.2f} s/song-min  {m['cpu'] / max(sung_minutes, 1e-9):4.2f} "
+        f"s/sung-min  ({m['song_s']:.0f} s song, {m['notes']:.0f} notes)",
+        flush=True,
+    )
+    return m
+
+
+def summary(name: str, rows: list[dict[str, float]]) -> None:
+    found = sum(r["found"] for r in rows)
+    words = sum(r["words"] for r in rows)
+    notes = sum(r["notes"] for r in rows)
+    pitch = sum(r["pitch"] * r["notes"] for r in rows) / max(notes, 1)
+    cpu = sum(r["cpu"] for r in rows)
+    song = sum(r["song_s"] for r in rows) / 60.0
+    print(
+        f"== {name:<23} words {100 * found / max(words, 1):5.1f} % ({found:.0f}/{words:.0f})"
+        f"   pitch {100 * pitch:5.1f} %   cpu {cpu / max(song, 1e-9):4.2f} s/song-min",
         flush=True,
     )
 
@@ -135,34 +174,57 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 lines instead of 20")
     parser.add_argument("--compose", action="store_true", help="also sing composed songs")
+    parser.add_argument("--only-compose", action="store_true", help="sing only the composed songs")
+    parser.add_argument("--voice", choices=("male", "female"), help="one voice only")
     args = parser.parse_args()
-    lines = LINES_EN[:8] if args.quick else LINES_EN
+    voices = (args.voice,) if args.voice else ("male", "female")
     load = time.process_time()
     Singer.get()
     print(f"voice load: {time.process_time() - load:.2f} CPU-s (once per process)")
-    print(f"spoken reference (same voice, same lines): {100 * spoken_reference(lines):.1f} %")
-    for voice in ("male", "female"):
-        for tempo in (96.0, 120.0):
-            score = make_score(lines, voice=voice, tempo=tempo, base=BASES[voice])
-            report(f"{voice} {tempo:.0f} bpm", score)
-    chinese = make_score(LINES_ZH, voice="female", base=BASES["female"], language="zh")
-    report("female zh (pitch/speed)", chinese, asr=False)
-    if args.compose:
-        composed()
+    if not args.only_compose:
+        lines = LINES_EN[:8] if args.quick else LINES_EN
+        print(f"spoken reference (same voice, same lines): {100 * spoken_reference(lines):.1f} %")
+        for voice in voices:
+            for tempo in (96.0, 120.0):
+                score = make_score(lines, voice=voice, tempo=tempo, base=BASES[voice])
+                report(f"{voice} {tempo:.0f} bpm", score)
+        chinese = make_score(LINES_ZH, voice="female", base=BASES["female"], language="zh")
+        report("female zh (pitch/speed)", chinese, asr=False)
+    if args.compose or args.only_compose:
+        composed(voices, quick=args.quick)
 
 
-def composed() -> None:
-    try:
-        from chorus.engine.compose import compose
-        from chorus.engine.request import SongRequest
-    except ImportError:
-        print("compose() not available")
-        return
-    lyrics = "[Verse]\n" + "\n".join(LINES_EN[:4]) + "\n[Chorus]\n" + "\n".join(LINES_EN[4:8])
-    for voice in ("male", "female"):
-        for seed, tags in ((3, "pop"), (11, "slow soul ballad")):
+# Composed songs: (tags, seed), spanning slow to fast tempi and 4/4, 6/8 and swing.
+GENRES: tuple[tuple[str, int], ...] = (
+    ("pop", 3),
+    ("slow soul ballad", 11),
+    ("rock", 5),
+    ("country", 7),
+    ("folk", 2),
+    ("rnb", 4),
+)
+
+
+def composed(voices: tuple[str, ...], quick: bool = False) -> None:
+    """The product's measure: whole composed songs (verse + chorus of 4 lines each), the
+    lyrics rotating through the bench lines so every case sings other words."""
+    from chorus.engine.compose import compose
+    from chorus.engine.request import SongRequest
+
+    cases = GENRES[:4] if quick else GENRES
+    everything: list[dict[str, float]] = []
+    for voice in voices:
+        rows: list[dict[str, float]] = []
+        for index, (tags, seed) in enumerate(cases):
+            first = (4 * index) % len(LINES_EN)
+            chosen = [LINES_EN[(first + k) % len(LINES_EN)] for k in range(8)]
+            lyrics = "[Verse]\n" + "\n".join(chosen[:4]) + "\n[Chorus]\n" + "\n".join(chosen[4:])
             request = SongRequest(tags=tags, lyrics=lyrics, duration=60.0, seed=seed, voice=voice)
-            report(f"compose {voice} {tags[:9]}", compose(request))
+            rows.append(report(f"compose {voice} {tags[:12]}", compose(request)))
+        summary(f"compose {voice}", rows)
+        everything.extend(rows)
+    if len(voices) > 1:
+        summary("compose overall", everything)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from chorus.engine.styles import GENRES
 MakeRequest = Callable[..., SongRequest]
 
 STRONG = {4: (0, 2), 3: (0,), 6: (0, 3)}
-RANGES = {"male": (45, 64), "female": (57, 76)}
+RANGES = {"male": (45, 62), "female": (55, 72)}
 MIN_SYLLABLE_S = 0.18
 
 

@@ -187,3 +187,33 @@ def test_mismatched_lengths_are_refused() -> None:
     score = band_score(duration=2.0)
     with pytest.raises(ValueError, match="differ in length"):
         mix_section({"drums": np.zeros((100, 2))}, np.zeros(99), score)
+
+
+def test_meter_fed_in_chunks_agrees_with_whole_measurement() -> None:
+    from chorus.engine.mix import LoudnessMeter
+
+    sr = 22050
+    band = _band(sr, 6.0)
+    meter = LoudnessMeter(sr, 2)
+    for a in range(0, len(band), 3001):  # chunks that fit no step or block
+        meter.add(band[a : a + 3001])
+    assert meter.lufs() == pytest.approx(loudness_lufs(band, sr), abs=0.01)
+    short = LoudnessMeter(sr, 2)
+    short.add(band[: sr // 4])
+    assert short.lufs() == pytest.approx(loudness_lufs(band[: sr // 4], sr), abs=0.01)
+
+
+def test_master_in_chunks_equals_whole_master() -> None:
+    from chorus.engine.mix import MASTER_BLOCK, LoudnessMeter, apply_fades, finish_master
+
+    sr = 22050
+    audio = np.clip(_band(sr, 14.0) * 8.0, -1.5, 1.5)
+    whole = master(audio, sr)
+    song = np.array(audio, dtype=np.float32)
+    meter = LoudnessMeter(sr, 2, fine=MASTER_BLOCK)
+    for a in range(0, len(song), 5000):
+        apply_fades(song[a : a + 5000], a, len(song), sr)
+        meter.add(song[a : a + 5000])
+    finish_master(song, sr, meter, -14.0, -1.0)
+    np.testing.assert_allclose(song, whole, atol=1e-4)
+    assert true_peak_dbtp(song, sr) <= -1.0 + 1e-6

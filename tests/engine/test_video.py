@@ -65,3 +65,32 @@ def test_video_of_a_broken_cover_fails_cleanly(tmp_path: Path, inputs: tuple[Pat
     with pytest.raises(EncodeError):
         make_video(broken, mp3, tmp_path / "video.mp4")
     assert not (tmp_path / "video.mp4").exists()
+
+
+def test_video_from_pcm_in_pieces_matches_the_song(
+    tmp_path: Path, inputs: tuple[Path, Path]
+) -> None:
+    from chorus.engine.encode import decode_audio, pcm16
+    from chorus.engine.video import VideoWriter
+
+    cover, mp3 = inputs
+    audio, sr = decode_audio(mp3)
+    out = tmp_path / "video.mp4"
+    with VideoWriter(cover, out, sr, 2, len(audio) / sr) as video:
+        for a in range(0, len(audio), sr):
+            video.write(pcm16(audio[a : a + sr], 2))
+    info = _probe(out)
+    assert re.search(r"Video: h264 .*yuv420p.*720x720", info)
+    assert re.search(r"Audio: aac", info)
+    assert media_duration(out) == pytest.approx(len(audio) / sr, abs=0.1)
+    assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
+
+
+def test_video_from_pcm_with_a_broken_cover_fails_cleanly(tmp_path: Path) -> None:
+    from chorus.engine.video import make_video_pcm
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    with pytest.raises(EncodeError):
+        make_video_pcm(broken, bytes(4 * 44100), 44100, 2, tmp_path / "video.mp4")
+    assert not (tmp_path / "video.mp4").exists()

@@ -64,6 +64,8 @@ def test_metrics_move_with_the_work(server: LiveServer) -> None:
     time.sleep(0.2)
     after = scrape(server)
     assert after.get(done, 0) - before.get(done, 0) >= 2
+    submitted = 'chorus_tasks_total{action="LYRICS",status="SUBMITTED"}'
+    assert after[submitted] - before.get(submitted, 0) >= 2
     spent = "chorus_credits_spent_total"
     assert after[spent] - before.get(spent, 0) >= 2 * Settings().price_lyrics
     route = 'chorus_http_requests_total{method="POST",route="/suno/submit/lyrics",status="200"}'

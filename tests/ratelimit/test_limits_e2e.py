@@ -59,7 +59,9 @@ def test_unfinished_tasks_per_key(server: LiveServer) -> None:
     assert "Retry-After" in refused.headers
     assert after.status_code == 200
     with server.client(ADMIN_KEY) as admin:
-        reasons = [e["reason"] for e in admin.get("/admin/ledger", params={"key": "rate-running"}).json()]
+        reasons = [
+            e["reason"] for e in admin.get("/admin/ledger", params={"key": "rate-running"}).json()
+        ]
     # grant, the first charge, its refund and the last charge: nothing for the refusal.
     assert sorted(reasons) == ["charge", "charge", "grant", "refund"]
 

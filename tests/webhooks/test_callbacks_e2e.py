@@ -82,7 +82,9 @@ def test_every_status_change_is_posted_signed_as_fetch_shows_it(
     secret = key_details(hook_server, name)["webhook_secret"]
     assert secret.startswith("whsec_")
     with hook_server.client(key) as client:
-        task_id = submit(client, {"prompt": "a song about kites", "notify_hook": receiver.url}, "lyrics")
+        task_id = submit(
+            client, {"prompt": "a song about kites", "notify_hook": receiver.url}, "lyrics"
+        )
         wait_until(client, [task_id])
         receiver.wait_for(
             lambda: any(h.payload["data"]["status"] == "SUCCESS" for h in receiver.delivered())
@@ -110,7 +112,9 @@ def test_receiver_down_slow_failing_then_up_across_a_restart(
     key = hook_server.new_key("hook-flaky")
     secret = key_details(hook_server, "hook-flaky")["webhook_secret"]
     with hook_server.client(key) as client:
-        task_id = submit(client, {"prompt": "rain on the roof", "notify_hook": receiver.url}, "lyrics")
+        task_id = submit(
+            client, {"prompt": "rain on the roof", "notify_hook": receiver.url}, "lyrics"
+        )
         wait_until(client, [task_id])
 
     def failed_attempts() -> list[str]:
@@ -157,7 +161,9 @@ def test_redirects_are_not_followed_and_the_admin_can_redeliver(
     receiver.up()
     key = hook_server.new_key("hook-redirect")
     with hook_server.client(key) as client:
-        task_id = submit(client, {"prompt": "a winding road", "notify_hook": receiver.url}, "lyrics")
+        task_id = submit(
+            client, {"prompt": "a winding road", "notify_hook": receiver.url}, "lyrics"
+        )
         wait_until(client, [task_id])
     receiver.wait_for(lambda: len(receiver.hits) >= 2)
     final = next(d for d in deliveries(hook_server, task_id) if d["task_status"] == "SUCCESS")

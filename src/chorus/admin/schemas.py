@@ -120,5 +120,9 @@ class AdminTaskDetails(AdminTask):
     title: str
     tags: str
     input: str
+    # Which lyrics writer answered ("llm", "builtin"; empty when none was asked), and
+    # why the built-in one did when a language model is configured.
+    lyrics_source: str
+    lyrics_note: str
     credits: list[LedgerEntry]
     deliveries: list[DeliveryInfo]

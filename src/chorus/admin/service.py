@@ -156,6 +156,8 @@ def inspect_task(session: Session, task_id: str) -> AdminTaskDetails:
             "title": task.title,
             "tags": task.tags,
             "input": task.input_json,
+            "lyrics_source": task.lyrics_source,
+            "lyrics_note": task.lyrics_note,
             "credits": [ledger_entry(e, key_name) for e in ledger.for_task(session, task_id)],
             "deliveries": [
                 delivery_info(d, key_name, [a for a in log if a.delivery_id == d.id]) for d in sent

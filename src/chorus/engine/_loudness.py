@@ -271,6 +271,36 @@ def blocks_from_steps(steps: np.ndarray) -> np.ndarray:
     return np.asarray((s[:-3] + s[1:-2] + s[2:-1] + s[3:]) / 4.0)
 
 
+class _Bins:
+    """Sums of a stream of values over consecutive bins of ``size`` values."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._sums: list[np.ndarray] = []
+        self.partial = 0.0  # sum over the bin being filled
+        self.partial_n = 0
+
+    def add(self, values: np.ndarray) -> None:
+        head = values[: self.size - self.partial_n]
+        self.partial += float(head.sum(dtype=np.float64))
+        self.partial_n += len(head)
+        if self.partial_n < self.size:
+            return
+        rest = values[len(head) :]
+        m = len(rest) // self.size
+        whole = rest[: m * self.size].reshape(m, self.size).sum(axis=1, dtype=np.float64)
+        self._sums.append(np.concatenate([[self.partial], whole]))
+        tail = rest[m * self.size :]
+        self.partial = float(tail.sum(dtype=np.float64))
+        self.partial_n = len(tail)
+
+    def sums(self, with_partial: bool = False) -> np.ndarray:
+        parts = list(self._sums)
+        if with_partial and self.partial_n:
+            parts.append(np.array([self.partial]))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+
 class LoudnessMeter:
     """Integrated loudness of a signal arriving in consecutive chunks (BS.1770).
 
@@ -278,21 +308,22 @@ class LoudnessMeter:
     ----------
     sr: sample rate in Hz.
     channels: channels of the chunks.
+    fine: also keep the K-weighted power summed over every ``fine`` samples (from the
+        first), which tells how a gain varying within a step changes its loudness.
 
     :meth:`add` K-weights each chunk (filter state carried across chunks, so the result
     equals one pass over the whole signal) and keeps only the summed power of every
-    100 ms step: a few numbers per second, whatever the song's length.
+    100 ms step (and of every ``fine`` run): a few numbers per second.
     """
 
-    def __init__(self, sr: int, channels: int = 2) -> None:
+    def __init__(self, sr: int, channels: int = 2, fine: int = 32) -> None:
         self.sr = sr
         self.step = round(STEP_S * sr)
         self.samples = 0
         self._sos = k_weighting(sr).astype(np.float32)
         self._zi = np.zeros((channels, self._sos.shape[0], 2), dtype=np.float32)
-        self._sums: list[np.ndarray] = []  # power summed over each complete step
-        self._partial = 0.0  # power summed over the step being filled
-        self._partial_n = 0
+        self._steps = _Bins(self.step)
+        self._fine = _Bins(fine)
 
     def add(self, chunk: np.ndarray) -> None:
         """Measure the next ``chunk`` ((n,) or (n, channels), full scale 1.0)."""
@@ -310,24 +341,17 @@ class LoudnessMeter:
             weighted, self._zi[c] = signal.sosfilt(self._sos, part, zi=self._zi[c])
             power += np.square(weighted, out=weighted)
         self.samples += len(x)
-        head = power[: self.step - self._partial_n]
-        self._partial += float(head.sum(dtype=np.float64))
-        self._partial_n += len(head)
-        if self._partial_n < self.step:
-            return
-        rest = power[len(head) :]
-        m = len(rest) // self.step
-        whole = rest[: m * self.step].reshape(m, self.step).sum(axis=1, dtype=np.float64)
-        self._sums.append(np.concatenate([[self._partial], whole]))
-        tail = rest[m * self.step :]
-        self._partial = float(tail.sum(dtype=np.float64))
-        self._partial_n = len(tail)
+        self._steps.add(power)
+        self._fine.add(power)
 
     def step_powers(self) -> np.ndarray:
         """Mean K-weighted power (channel sum) of every complete 100 ms step so far."""
-        if not self._sums:
-            return np.zeros(0)
-        return np.asarray(np.concatenate(self._sums) / self.step)
+        return np.asarray(self._steps.sums() / self.step)
+
+    def fine_powers(self) -> np.ndarray:
+        """K-weighted power (channel sum) summed over each run of ``fine`` samples so far
+        (the last run may be shorter)."""
+        return self._fine.sums(with_partial=True)
 
     def block_powers(self) -> np.ndarray:
         """The gating blocks' mean powers; a signal shorter than one block is one block."""
@@ -336,7 +360,7 @@ class LoudnessMeter:
             return blocks_from_steps(steps)
         if not self.samples:
             return np.zeros(0)
-        total = float(steps.sum()) * self.step + self._partial
+        total = float(steps.sum()) * self.step + self._steps.partial
         return np.array([total / self.samples])
 
     def lufs(self) -> float:

@@ -7,7 +7,7 @@ resolution (one gain point per :data:`BLOCK` samples, from the largest true peak
 block); how much it takes off each step's power follows from the gain points, so the gain
 and the limiter are solved together without touching the samples. The samples are then
 scaled once, in place, a stretch at a time. A final exact measurement guards the result:
-it corrects the rare miss of more than :data:`TOLERANCE_LU`.
+the rare miss of more than :data:`TOLERANCE_LU` is mastered once more.
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ import math
 
 import numpy as np
 
-from chorus.engine._limiter import block_limiter_gain, expand_gain, limit
+from chorus.engine._limiter import block_limiter_gain, expand_gain
 from chorus.engine._loudness import (
-    STEP_S,
     LoudnessMeter,
     block_sample_peaks,
     block_true_peaks,
     blocks_from_steps,
     gated_lufs,
     interpolated_peaks,
-    true_peak,
 )
 
 __all__ = ["BLOCK", "apply_fades", "finish_master"]
@@ -69,27 +67,38 @@ def apply_fades(chunk: np.ndarray, offset: int, total: int, sr: int) -> None:
         x[i[0] - offset :] *= shape.astype(np.float32)[:, None]
 
 
-def _step_gain_power(points: np.ndarray, n_steps: int, step: int) -> np.ndarray:
-    """Mean square of the limiter gain over each 100 ms step (piecewise linear gain)."""
+def _step_ratios(points: np.ndarray, fine: np.ndarray, n_steps: int, step: int) -> np.ndarray:
+    """How much of each 100 ms step's K-weighted power the limiter leaves: the power of
+    every block (``fine``, summed over BLOCK samples) weighted by the square of the gain
+    there, which follows where in a step the power lies (limiting takes off the loudest
+    moments)."""
     g2 = np.square(points)
-    # Trapezoids between points: the integral of a linear gain's square, near enough.
-    seg = 0.5 * (g2[:-1] + g2[1:]) if len(g2) > 1 else g2
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    edges = np.arange(n_steps + 1, dtype=np.float64) * step / BLOCK
-    at = np.interp(edges, np.arange(len(cum), dtype=np.float64), cum)
-    return np.asarray(np.diff(at) / (step / BLOCK))
+    # Mean square of the gain over block b: a trapezoid between its two points.
+    inside = 0.5 * (g2 + np.append(g2[1:], g2[-1:]))
+    m = min(len(inside), len(fine))
+    weighted, power = fine[:m] * inside[:m], fine[:m]
+    # Each block counts in the step its first sample falls in.
+    owner = np.arange(m) * BLOCK // step
+    kept = np.bincount(owner, weights=weighted, minlength=n_steps)[:n_steps]
+    total = np.bincount(owner, weights=power, minlength=n_steps)[:n_steps]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(total > 0, kept / np.where(total > 0, total, 1.0), 1.0)
+    return np.asarray(ratio)
 
 
-def _predicted_lufs(steps: np.ndarray, gain: float, points: np.ndarray, step: int) -> float:
+def _predicted_lufs(
+    steps: np.ndarray, fine: np.ndarray, gain: float, points: np.ndarray, step: int
+) -> float:
     """Loudness of the premaster scaled by ``gain`` and limited by ``points``."""
     if not len(steps):
         return -math.inf
-    limited = steps * gain**2 * _step_gain_power(points, len(steps), step)
+    limited = steps * gain**2 * _step_ratios(points, fine, len(steps), step)
     return gated_lufs(blocks_from_steps(limited))
 
 
 def _rounds(
     steps: np.ndarray,
+    fine: np.ndarray,
     peaks: np.ndarray,
     gain: float,
     sr: int,
@@ -104,7 +113,7 @@ def _rounds(
         points = block_limiter_gain(peaks * np.float32(gain), aim, BLOCK, sr)
         if len(steps) < 4:
             break  # too short to gate: the exact check settles it
-        miss = target - _predicted_lufs(steps, gain, points, step)
+        miss = target - _predicted_lufs(steps, fine, gain, points, step)
         if abs(miss) <= SOLVE_TOLERANCE_LU:
             break
         gain *= _db(miss)
@@ -112,22 +121,23 @@ def _rounds(
 
 
 def _solve(
-    audio: np.ndarray, steps: np.ndarray, loudness: float, sr: int, *, target: float, ceiling: float
+    audio: np.ndarray, meter: LoudnessMeter, loudness: float, *, target: float, ceiling: float
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """The gain and the limiter's gain points that bring ``audio`` to ``target`` LUFS, and
     the block true peaks they were found for (exact where they matter)."""
-    step = round(STEP_S * sr)
+    sr, step = meter.sr, meter.step
+    steps, fine = meter.step_powers(), meter.fine_powers()
     aim = ceiling * _db(-LIMITER_MARGIN_DB)
     gain = _db(target - loudness)
     # First solve on sample peaks (no interpolation at all), then measure true peaks
     # only where the gain found could take them near the ceiling.
     sample_peaks = block_sample_peaks(audio, BLOCK)
-    gain, points = _rounds(steps, sample_peaks, gain, sr, step=step, target=target, aim=aim)
+    gain, points = _rounds(steps, fine, sample_peaks, gain, sr, step=step, target=target, aim=aim)
     envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
     peaks = sample_peaks
     for _ in range(3):
         peaks = block_true_peaks(audio, BLOCK, aim / envelope_gain, sample_peaks)
-        gain, points = _rounds(steps, peaks, gain, sr, step=step, target=target, aim=aim)
+        gain, points = _rounds(steps, fine, peaks, gain, sr, step=step, target=target, aim=aim)
         if gain <= envelope_gain:
             break
         envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
@@ -135,21 +145,26 @@ def _solve(
 
 
 def finish_master(
-    audio: np.ndarray, sr: int, meter: LoudnessMeter, target_lufs: float, ceiling_dbtp: float
+    audio: np.ndarray,
+    sr: int,
+    meter: LoudnessMeter,
+    target_lufs: float,
+    ceiling_dbtp: float,
+    *,
+    rounds: int = 2,
 ) -> float:
     """Master ``audio`` ((n,) or (n, channels) float32, fades already applied) in place.
 
-    ``meter`` has measured exactly this audio. Afterwards the integrated loudness is
-    ``target_lufs`` within 0.1 LU (unless the signal cannot get there) and the true peak
-    at most ``ceiling_dbtp`` dBTP. Returns the overall gain applied before limiting.
+    ``meter`` (made with ``fine=BLOCK``) has measured exactly this audio at ``sr`` Hz.
+    Afterwards the integrated loudness is ``target_lufs`` within 0.1 LU (unless the
+    signal cannot get there) and the true peak at most ``ceiling_dbtp`` dBTP. Returns the
+    overall gain applied before limiting. ``rounds`` bounds the corrective passes.
     """
     loudness = meter.lufs()
     if not math.isfinite(loudness) or not len(audio):
         return 1.0
     ceiling = _db(ceiling_dbtp)
-    gain, points, peaks = _solve(
-        audio, meter.step_powers(), loudness, sr, target=target_lufs, ceiling=ceiling
-    )
+    gain, points, peaks = _solve(audio, meter, loudness, target=target_lufs, ceiling=ceiling)
     x = _as_2d(audio)
     for a in range(0, len(x), APPLY_SAMPLES):
         b = min(len(x), a + APPLY_SAMPLES)
@@ -160,29 +175,16 @@ def finish_master(
     # lift a peak by more than a trace.
     planned = peaks * np.float32(gain) * np.maximum(points, np.append(points[1:], points[-1:]))
     near = np.flatnonzero(planned >= ceiling * _db(-NEAR_CEILING_DB))
-    _guard(audio, sr, target_lufs, ceiling, near)
-    return gain
-
-
-def _guard(
-    audio: np.ndarray, sr: int, target_lufs: float, ceiling: float, near: np.ndarray
-) -> None:
-    """Measure the master exactly and correct it in place if it missed; ``near`` are the
-    blocks whose true peak may be near the ceiling."""
-    check = LoudnessMeter(sr, _as_2d(audio).shape[1])
+    check = LoudnessMeter(sr, x.shape[1], fine=BLOCK)
     check.add(audio)
     miss = target_lufs - check.lufs()
-    if math.isfinite(miss) and miss > TOLERANCE_LU:
-        audio *= np.float32(_db(miss))
-        limit(audio, sr, ceiling * _db(-LIMITER_MARGIN_DB), in_place=True)
-        peak = true_peak(audio)
-    else:
-        if math.isfinite(miss) and miss < -TOLERANCE_LU:
-            audio *= np.float32(_db(miss))
-        sample = block_sample_peaks(audio, BLOCK)
-        peak = max(
-            float(sample.max(initial=0.0)),
-            float(interpolated_peaks(audio, BLOCK, near).max(initial=0.0)),
-        )
+    if math.isfinite(miss) and abs(miss) > TOLERANCE_LU and rounds > 1:
+        # The prediction missed: master the result once more (a small correction).
+        return gain * finish_master(audio, sr, check, target_lufs, ceiling_dbtp, rounds=rounds - 1)
+    peak = max(
+        float(block_sample_peaks(audio, BLOCK).max(initial=0.0)),
+        float(interpolated_peaks(audio, BLOCK, near).max(initial=0.0)),
+    )
     if peak > ceiling:
         audio *= np.float32(ceiling / peak * 0.999)
+    return gain

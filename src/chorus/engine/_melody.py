@@ -19,6 +19,10 @@ from chorus.engine._timing import Grid, is_strong
 MIN_SYLLABLE_S = 0.18
 #: Breath between lines, seconds (a little above the 0.15 s the voice needs).
 BREATH_S = 0.3
+#: Longest syllable inside a line, seconds. Words stay near speech rate (a syllable is
+#: 0.2-0.25 s spoken) so they are understood; extra time becomes a rest, and only the
+#: last note of a line is held long, as songwriters do.
+MAX_HELD_S = 0.45
 
 # Relative likelihood of a melodic interval of 0..12 semitones: steps first.
 _INTERVAL_WEIGHT = np.array(
@@ -58,11 +62,15 @@ def phrase_rhythm(
     *,
     dense: bool = False,
     beat_slots: int = 1,
+    max_base: int = 2,
+    holds: Sequence[bool] | None = None,
 ) -> Rhythm:
     """Place ``count`` notes in ``slots`` slots keeping ``rest`` free at the end.
 
     ``beat_slots`` slots make a beat: a late start waits a whole beat, so the phrase keeps
-    its notes on the beats rather than drifting onto off-beats.
+    its notes on the beats rather than drifting onto off-beats. ``max_base`` caps the
+    plain note length in slots; ``holds`` marks the notes that may be given more room
+    (word ends: the gap after them is sung as a rest, never inside a word).
     """
     avail = slots - rest
     if count <= 0:
@@ -73,7 +81,7 @@ def phrase_rhythm(
     if avail - count >= 2 * beat_slots + 2 and rng.random() < 0.3:
         start = beat_slots
     avail -= start
-    base = 1 if dense else max(1, min(2, avail // count))
+    base = 1 if dense else max(1, min(2, max_base, avail // count))
     lengths = [base] * count
     spare = avail - base * count
     if spare > 0:
@@ -86,7 +94,7 @@ def phrase_rhythm(
         if budget <= 0 or count < 2:
             break
         i = int(rng.integers(count - 1))
-        if lengths[i] < 3:
+        if lengths[i] < 3 and (holds is None or holds[i]):
             lengths[i] += 1
             budget -= 1
     onsets = []

@@ -76,7 +76,10 @@ def _load_whole(path: str) -> _tsf.SoundFont:
     return _tsf.SoundFont(path)
 
 
-@functools.lru_cache(maxsize=8)
+# Each cut font holds its samples as float32 (a piano alone is ~100 MB): keeping a couple
+# serves a worker that alternates between styles without letting memory grow with every
+# new combination of instruments.
+@functools.lru_cache(maxsize=2)
 def _load_subset(path: str, presets: frozenset[Preset]) -> _tsf.SoundFont:
     return _tsf.SoundFont(subset_sf2(Path(path), sorted(presets)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ import numpy as np
 from chorus.engine._bars import Bar
 from chorus.engine._form import Part
 from chorus.engine._melody import (
+    MAX_HELD_S,
+    MIN_SYLLABLE_S,
     Harmony,
     phrase_pitches,
     phrase_rhythm,
@@ -22,6 +25,8 @@ from chorus.engine.score import SungNote, Voice
 # Where each kind of section sits relative to the middle of the voice, in semitones.
 _LIFT = {"Verse": -2, "Pre-Chorus": 0, "Chorus": 2, "Hook": 2, "Bridge": 1}
 _CHORUS_KINDS = ("Chorus", "Hook")
+# A gap shorter than this after a word is sung through (the voice glides over it).
+_LEGATO_REST_S = 0.12
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,9 @@ class VoiceRange:
 
     @classmethod
     def of(cls, voice: Voice) -> VoiceRange:
-        return cls(57, 76) if voice == "female" else cls(45, 64)
+        # Where most pop vocal lines sit (A3-C5, A2-D4): higher, the voice's few
+        # harmonics no longer outline the vowels and words blur.
+        return cls(55, 72) if voice == "female" else cls(45, 62)
 
 
 def sing_parts(
@@ -50,6 +57,8 @@ def sing_parts(
     """Sung notes for every phrase of every part, in time order."""
     slot = slot_beats(grid)
     rest = rest_slots(grid, slot)
+    max_base = max(1, math.floor(MAX_HELD_S / (slot * grid.beat_s) + 1e-9))
+    held = max(MAX_HELD_S, MIN_SYLLABLE_S)
     middle = (voice.low + voice.high) / 2 - 1
     tonic = min(
         range(voice.low, voice.high + 1), key=lambda p: (p % 12 != key % 12, abs(p - middle))
@@ -70,8 +79,18 @@ def sing_parts(
             signature = tuple((b.chord.degree, b.chord.quality) for b in phrase_bars)
             rng = rng_for("vocal", part.kind, j, phrase.syllables, signature)
             dense = rap and phrase.syllables > 0.6 * (slots - rest)
+            ends = [
+                s + 1 == len(w.syllables) for w in phrase.words for s in range(len(w.syllables))
+            ]
             rhythm = phrase_rhythm(
-                rng, phrase.syllables, slots, rest, dense=dense, beat_slots=max(1, round(1 / slot))
+                rng,
+                phrase.syllables,
+                slots,
+                rest,
+                dense=dense,
+                beat_slots=max(1, round(1 / slot)),
+                max_base=max_base,
+                holds=ends,
             )
             beats = [o * slot for o in rhythm.onsets]
             harmonies = [harmony_of(phrase_bars[int(b // grid.meter)]) for b in beats]
@@ -103,6 +122,9 @@ def sing_parts(
                 for s, syllable in enumerate(word.syllables):
                     t0 = times[k]
                     t1 = times[k + 1] if k + 1 < len(times) else stop
+                    if k + 1 < len(times) and ends[k] and t1 - t0 > held + _LEGATO_REST_S:
+                        # A word end inside the line: sing it near speech rate, then rest.
+                        t1 = t0 + held
                     strong = is_strong(beats[k] % grid.meter, grid.meter)
                     notes.append(
                         SungNote(

@@ -21,11 +21,12 @@ import numpy as np
 from scipy import ndimage, signal
 
 from chorus.engine._loudness import LoudnessMeter, k_weighting, loudness_lufs, true_peak_dbtp
-from chorus.engine._master import apply_fades, finish_master
+from chorus.engine._master import BLOCK, apply_fades, finish_master
 from chorus.engine._vocalfx import Room
 from chorus.engine.score import Score
 
 __all__ = [
+    "MASTER_BLOCK",
     "LoudnessMeter",
     "Mixer",
     "apply_fades",
@@ -38,6 +39,7 @@ __all__ = [
     "true_peak_dbtp",
 ]
 
+MASTER_BLOCK = BLOCK  # a LoudnessMeter for finish_master keeps its power at this grain
 BAND_STEMS = ("drums", "bass", "other")
 VOCAL_OVER_BAND_DB = 3.0  # K-weighted loudness of the voice above the band while singing
 MAX_VOCAL_STEP_DB = 2.0  # largest change of vocal level from one section to the next
@@ -186,7 +188,7 @@ def master(
     """
     x = np.array(audio, dtype=np.float32)
     apply_fades(x, 0, len(x), sr)
-    meter = LoudnessMeter(sr, 1 if x.ndim == 1 else x.shape[1])
+    meter = LoudnessMeter(sr, 1 if x.ndim == 1 else x.shape[1], fine=BLOCK)
     meter.add(x)
     finish_master(x, sr, meter, target_lufs, ceiling_dbtp)
     return x

@@ -153,7 +153,8 @@ class VideoWriter:
         self._queue.put(None)
         self._feeder.join()
         assert self._proc.stderr is not None
-        errors = self._proc.stderr.read()
+        with self._proc.stderr:
+            errors = self._proc.stderr.read()
         if self._proc.wait() != 0:
             message = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
             self._files.__exit__(EncodeError, None, None)
@@ -166,6 +167,8 @@ class VideoWriter:
         self._queue.put(None)
         self._feeder.join()
         self._proc.wait()
+        if self._proc.stderr is not None:
+            self._proc.stderr.close()
         self._files.__exit__(EncodeError, None, None)
 
     def __enter__(self) -> VideoWriter:

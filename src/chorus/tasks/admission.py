@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from chorus import runtime
 from chorus.config import Settings
 from chorus.credits import service as credits
 from chorus.keys.service import KeyInfo
@@ -42,6 +43,7 @@ def admit(
 ) -> int:
     """Check the limits for ``task`` (just added) and reserve its price (``action``
     defaults to :func:`charged_action`); returns the credits reserved."""
+    task_status = task.status
     policy = AdmissionPolicy(
         max_running_per_key=key.max_running or settings.max_running_per_key,
         max_queue=settings.max_queue,
@@ -52,4 +54,7 @@ def admit(
         unfinished_for_key=_count(session, others, mine, Task.status.in_(UNFINISHED)),
         queued_total=_count(session, others, waiting()),
     )
-    return credits.reserve(session, key.id, action or charged_action(task), task.id, settings)
+    reserved = credits.reserve(session, key.id, action or charged_action(task), task.id, settings)
+    kind = task.action
+    runtime.observe(session, lambda metrics: metrics.observe_task_status(kind, task_status))
+    return reserved

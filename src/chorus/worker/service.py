@@ -128,9 +128,7 @@ class Worker:
     @property
     def running(self) -> bool:
         """Whether the worker takes tasks: started, not stopping, its loops alive."""
-        return (
-            not self._stopping and bool(self._loops) and not any(t.done() for t in self._loops)
-        )
+        return not self._stopping and bool(self._loops) and not any(t.done() for t in self._loops)
 
     def cancel(self, task_id: str) -> bool:
         """Stop ``task_id`` if it runs here (its status was already set, so nothing it

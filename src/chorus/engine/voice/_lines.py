@@ -113,12 +113,22 @@ def chunks(phrase: list[Unit]) -> list[list[Unit]]:
 
 
 def speak(phrase: list[Unit]) -> Spoken:
-    """Speak and analyse the phrase's units (cached per phoneme sequence)."""
-    return _spoken(tuple(unit.phonemes for unit in phrase), tuple(len(u.notes) for u in phrase))
+    """Speak and analyse the phrase's units; the utterance is cached per phoneme sequence
+    (a chorus line sung again, even to other notes, is spoken once)."""
+    words = tuple(unit.phonemes for unit in phrase)
+    analysis, spans, offsets = _spoken(words)
+    parts: list[tuple[Part, ...]] = []
+    for word, offset, unit in zip(words, offsets, phrase, strict=True):
+        parts.extend(_deal(word, spans[offset : offset + len(word)], len(unit.notes)))
+    return Spoken(analysis=analysis, parts=tuple(parts))
 
 
 @lru_cache(maxsize=48)
-def _spoken(words: tuple[tuple[str, ...], ...], note_counts: tuple[int, ...]) -> Spoken:
+def _spoken(
+    words: tuple[tuple[str, ...], ...],
+) -> tuple[_world.Analysis, np.ndarray, tuple[int, ...]]:
+    """The analysed utterance, each phoneme's span (seconds) and where each word starts
+    among the phonemes."""
     line: list[str] = []
     offsets: list[int] = []
     for word in words:
@@ -148,10 +158,8 @@ def _spoken(words: tuple[tuple[str, ...], ...], note_counts: tuple[int, ...]) ->
         if end < len(line):
             space = spans[end]
             spans[end - 1, 1] = 0.5 * (space[0] + space[1])
-    parts: list[tuple[Part, ...]] = []
-    for word, offset, count in zip(words, offsets, note_counts, strict=True):
-        parts.extend(_deal(word, spans[offset : offset + len(word)], count))
-    return Spoken(analysis=analysis, parts=tuple(parts))
+    spans.flags.writeable = False
+    return analysis, spans, tuple(offsets)
 
 
 def _voicing(phoneme: str) -> int:

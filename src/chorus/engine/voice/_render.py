@@ -26,7 +26,9 @@ _VIBRATO_HZ = 5.3
 _VIBRATO_SEMITONES = 0.22
 _VIBRATO_DELAY = 0.25
 # A female voice: the same speaker with formants raised this much (pitch follows notes).
-_FEMALE_FORMANTS = 1.13
+import os
+_FEMALE_FORMANTS = float(os.environ.get('XV_FORM', '1.13'))
+_BREATH = float(os.environ.get('XV_BREATH', '0'))
 # Every phrase is brought to this RMS so sections match; peaks then sit near 0.5.
 _PHRASE_RMS = 0.1
 _PEAK_LIMIT = 0.9
@@ -34,6 +36,8 @@ _PEAK_LIMIT = 0.9
 # unstressed syllables by up to 30 dB, a singer sings them out.
 _LEVEL_BOOST_DB = 12.0
 _LEVEL_CUT_DB = 4.0
+# Rests at least this many frames long are not resynthesized.
+_SILENT_RUN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +117,14 @@ def _sing(chunk: list[Unit], start: float, span: float, female: bool, out: np.nd
     sp *= _levels(sp, frames)[:, None]
     sp *= (frames.gain**2)[:, None]
     sp[~active] = _world.SILENT_POWER
+    if _BREATH > 0:
+        ap[voiced] = np.maximum(ap[voiced], _BREATH)
     ap[~active] = 1.0
     if female:
         sp = _world.warp_formants(sp, _FEMALE_FORMANTS)
         ap = _world.warp_formants(ap, _FEMALE_FORMANTS)
     f0 = np.where(voiced, _pitch(notes, frames, start), 0.0)
-    audio = _world.synthesize(f0, sp, ap, SAMPLE_RATE)
+    audio = _synthesize_sounding(f0, sp, ap, active)
     sample_frames = (np.arange(audio.size) / (FRAME * SAMPLE_RATE)).astype(np.int64)
     loud = audio[active[np.minimum(sample_frames, active.size - 1)]]
     rms = float(np.sqrt(np.mean(loud**2))) if loud.size else 0.0
@@ -128,6 +134,30 @@ def _sing(chunk: list[Unit], start: float, span: float, female: bool, out: np.nd
     stop = min(out.size, offset + audio.size, round(span * SAMPLE_RATE))
     if stop > offset:
         out[offset:stop] += audio[: stop - offset]
+
+
+def _synthesize_sounding(
+    f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """Resynthesize a phrase's frames, skipping its rests: WORLD spends as much on a
+    silent frame as on a sung one (it fills it with quiet noise pulses)."""
+    hop = FRAME * SAMPLE_RATE
+    audio = np.zeros(round(f0.size * hop), dtype=np.float32)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(np.int8), [0]])))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    merged: list[list[int]] = []
+    for begin, finish in runs:
+        if merged and begin - merged[-1][1] < _SILENT_RUN:
+            merged[-1][1] = int(finish)
+        else:
+            merged.append([int(begin), int(finish)])
+    for begin, finish in merged:
+        a, b = max(begin - 2, 0), min(finish + 2, f0.size)
+        piece = _world.synthesize(f0[a:b], sp[a:b], ap[a:b], SAMPLE_RATE)
+        offset = round(a * hop)
+        stop = min(audio.size, offset + piece.size)
+        audio[offset:stop] = piece[: stop - offset]
+    return audio
 
 
 def _windows(

@@ -13,7 +13,8 @@ import numpy as np
 import pyworld
 from scipy.ndimage import median_filter
 
-FRAME_PERIOD_MS = 5.0
+import os
+FRAME_PERIOD_MS = float(os.environ.get('XV_FRAME', '5.0'))
 # The voice speaks roughly between these; dio searching wider finds octave errors.
 _F0_FLOOR = 65.0
 _F0_CEIL = 330.0
@@ -91,7 +92,7 @@ def _clean_contour(f0: np.ndarray) -> np.ndarray:
     folded[voiced & (folded < 0.62 * center)] *= 2.0
     index = np.arange(f0.size)
     logs = np.interp(index, index[voiced], np.log(folded[voiced]))
-    return np.asarray(np.exp(median_filter(logs, size=7, mode="nearest")), dtype=np.float64)
+    return np.asarray(np.exp(median_filter(logs, size=max(3, round(35 / FRAME_PERIOD_MS) | 1), mode="nearest")), dtype=np.float64)
 
 
 def warp_formants(envelope: np.ndarray, ratio: float) -> np.ndarray:
