@@ -87,15 +87,17 @@ class Worker:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        # The lyrics writer's dictionaries load now, not during the first task.
-        await asyncio.to_thread(_warm_up)
+        # The lyrics writer's dictionaries load in the background (a few seconds on a
+        # busy machine): the service is ready at once, and a task that comes first loads
+        # what it needs itself.
+        self._loops.append(asyncio.create_task(asyncio.to_thread(_warm_up), name="chorus-warm-up"))
         resumed = await self._db.run(lifecycle.recover, self._settings.max_attempts)
         for task_id in resumed:
             self._cache.invalidate(task_id)
             self._queue.put_nowait(task_id)
         if resumed:
             log.info("resuming %d unfinished task(s)", len(resumed))
-        self._loops = [
+        self._loops += [
             asyncio.create_task(self._take_tasks(), name="chorus-worker"),
             asyncio.create_task(self._write_progress(), name="chorus-progress"),
         ]
