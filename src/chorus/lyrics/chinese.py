@@ -16,8 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-
 from chorus.lyrics import _templates_zh as tpl
 from chorus.lyrics._vocab_zh import ZH_CLUSTERS, ZH_DEFAULT_CLUSTERS, ZH_MOOD_ADJS, ZH_STOP
 from chorus.lyrics.analysis import Idea, Theme
@@ -46,6 +44,10 @@ _CLASS_OF = {final: name for name, finals in _CLASSES.items() for final in final
 
 def final_of(char: str) -> str:
     """The pinyin final of one character ("光" -> "uang"), "" when it has none."""
+    # Imported here: its tables take a third of a second, which the service's start
+    # should not pay (the worker's warm-up loads them in the background).
+    from pypinyin import Style, lazy_pinyin
+
     return str(lazy_pinyin(char, style=Style.FINALS)[0])
 
 
