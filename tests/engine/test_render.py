@@ -47,10 +47,10 @@ def songs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[RenderRes
     tmp = tmp_path_factory.mktemp("songs")
     return {
         "sung": _render(tmp, "sung", tags="emotional punk", title="City Lights", lyrics=LYRICS,
-                        stems=True),
-        "female": _render(tmp, "female", tags="acoustic folk ballad, female vocals",
-                          lyrics=LYRICS, duration=12.0),
-        "zh": _render(tmp, "zh", tags="流行", lyrics=ZH_LYRICS, duration=14.0),
+                        stems=True, duration=30.0),
+        "female": _render(tmp, "female", tags="upbeat synth pop, female vocals",
+                          lyrics=LYRICS, duration=24.0),
+        "zh": _render(tmp, "zh", tags="流行", lyrics=ZH_LYRICS, duration=24.0),
         "instrumental": _render(tmp, "instrumental", tags="lofi hip hop", lyrics=LYRICS,
                                 instrumental=True, stems=True, duration=12.0),
     }
@@ -64,7 +64,7 @@ def test_every_file_is_written_and_decodes(songs: dict[str, Any], name: str) -> 
         assert path.is_file() and path.stat().st_size > 0, path
     audio, sr = decode_audio(result.mp3)
     assert sr == 44100 and audio.ndim == 2 and audio.shape[1] == 2
-    requested = {"sung": 16.0, "female": 12.0, "zh": 14.0, "instrumental": 12.0}[name]
+    requested = {"sung": 30.0, "female": 24.0, "zh": 24.0, "instrumental": 12.0}[name]
     assert abs(len(audio) / sr - requested) <= 0.05 * requested
 
 
