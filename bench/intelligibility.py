@@ -10,7 +10,12 @@ Prints, for the male and the female voice:
 * speed: CPU seconds of vocal rendering per minute of song and per minute of sung notes
   (target <= 1.5 for the voice), from a cold phrase cache.
 
-Run: ``.venv/bin/python bench/intelligibility.py [--quick] [--compose]``.
+The product's measure is on composed songs (``--compose`` / ``--only-compose``): one
+row per genre and voice (each sings other lines of the bench lyrics), then a total per
+voice and overall (word-weighted).
+
+Run: ``.venv/bin/python bench/intelligibility.py [--quick] [--compose | --only-compose]
+[--voice male|female]``.
 """
 
 from __future__ import annotations
@@ -53,11 +58,6 @@ def sung_words(score: Score, section: int, line: int) -> list[str]:
         if note.section_index == section and note.line_index == line:
             seen.setdefault(note.word_index, note.word)
     return normalize(" ".join(seen[k] for k in sorted(seen)))
-
-
-def intelligibility(score: Score, audio: np.ndarray) -> float:
-    found, total = intelligibility_counts(score, audio)
-    return found / max(total, 1)
 
 
 def intelligibility_counts(score: Score, audio: np.ndarray) -> tuple[int, int]:

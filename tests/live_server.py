@@ -61,11 +61,13 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"chorus serve exited:\n{self.log.read_text()}")
             try:
-                if httpx.get(f"{self.base_url}/openapi.json", timeout=1).status_code == 200:
+                # /readyz answers once the lifespan ran (database migrated, worker up);
+                # /openapi.json would first build the whole schema, seconds on a busy box.
+                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise RuntimeError(f"chorus serve did not start:\n{self.log.read_text()}")
 
     def kill(self) -> None:

@@ -196,10 +196,8 @@ def create_app(
     app.include_router(chat_endpoints.router)
     app.include_router(media_endpoints.router)
     app.include_router(keys_endpoints.router)
-    # Before any other /admin/tasks routes: these are the full ones.
     app.include_router(admin_endpoints.router)
     app.include_router(channels_endpoints.router)
-    app.include_router(channels_endpoints.tasks_router)
     app.include_router(studio_endpoints.router)
     app.include_router(observability_endpoints.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

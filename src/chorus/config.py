@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # Base of the absolute media URLs given to clients; defaults to http://host:port.
     public_base_url: str | None = None
-    # SQLAlchemy URL; defaults to SQLite under data_dir.
+    # SQLAlchemy URL; defaults to SQLite under data_dir. PostgreSQL for several processes:
+    # postgresql+psycopg://user@host:5432/db (postgres:// and postgresql:// mean the same).
     database_url: str | None = None
     admin_key: str | None = None
 
@@ -113,6 +114,10 @@ class Settings(BaseSettings):
     @cached_property
     def effective_database_url(self) -> str:
         if self.database_url:
+            # The driver shipped is psycopg (3): plain postgres URLs get it too.
+            scheme, sep, rest = self.database_url.partition("://")
+            if sep and scheme in ("postgres", "postgresql"):
+                return f"postgresql+psycopg://{rest}"
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'chorus.db').resolve()}"
 

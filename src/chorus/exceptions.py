@@ -19,7 +19,7 @@ class ChorusError(Exception):
         super().__init__(self.message)
 
 
-class InvalidRequest(ChorusError):
+class InvalidRequest(ChorusError):  # noqa: N818  (named for the answer)
     """The request is not valid."""
 
     status_code = 400
@@ -30,28 +30,28 @@ class InvalidRequest(ChorusError):
         super().__init__(message)
 
 
-class Unauthorized(ChorusError):
+class Unauthorized(ChorusError):  # noqa: N818  (named for the answer)
     """A valid API key is required."""
 
     status_code = 401
     code = "unauthorized"
 
 
-class Forbidden(ChorusError):
+class Forbidden(ChorusError):  # noqa: N818  (named for the answer)
     """This key may not do that."""
 
     status_code = 403
     code = "forbidden"
 
 
-class NotFound(ChorusError):
+class NotFound(ChorusError):  # noqa: N818  (named for the answer)
     """Not found."""
 
     status_code = 404
     code = "not_found"
 
 
-class PayloadTooLarge(ChorusError):
+class PayloadTooLarge(ChorusError):  # noqa: N818  (named for the answer)
     """The request body is too large."""
 
     status_code = 413

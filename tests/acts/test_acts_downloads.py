@@ -115,11 +115,17 @@ def test_joined_clip_has_shifted_word_timings_and_midi(
     joined_id = chain.joined["data"][0]["id"]
     with server.client(chain.key) as client:
         timing = client.get(f"/suno/act/timing/{joined_id}").json()["data"]
+        base_timing = client.get(f"/suno/act/timing/{chain.base_clip}").json()["data"]
         ext_timing = client.get(f"/suno/act/timing/{chain.ext_clip}").json()["data"]
         midi = client.get(f"/suno/act/midi/{joined_id}").json()["data"]
     words = timing["aligned_words"]
     sung = [w["word"].lower() for w in words]
-    assert "harbor" in sung and "gulls" in sung
+    # What each part really sang (a 10 s song sings as much of its lyrics as fits): the
+    # base's words that start before the cut, then every word of the extension.
+    base_sung = [w["word"].lower() for w in base_timing["aligned_words"] if w["start_s"] < CUT_S]
+    ext_sung = [w["word"].lower() for w in ext_timing["aligned_words"]]
+    assert base_sung[:1] == ["walking"] and ext_sung[:3] == ["and", "the", "gulls"]
+    assert sung == base_sung + ext_sung
     starts = [w["start_s"] for w in words]
     assert starts == sorted(starts)
     first_ext_word = ext_timing["aligned_words"][0]

@@ -3,7 +3,8 @@ server (real SQLite, no renders): no input may produce a 5xx."""
 
 from __future__ import annotations
 
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,40 +12,44 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 
-from chorus.app import create_app
-from chorus.config import Settings
 from live_server import free_port
 
 ADMIN = "sk-fuzz-admin"
+API_ONLY = Path(__file__).with_name("_api_only.py")
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     port = free_port()
     data: Path = tmp_path_factory.mktemp("fuzz")
-    app = create_app(
-        Settings(data_dir=data, port=port, admin_key=ADMIN, song_duration_s=10),
-        run_worker=False,
-    )
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    log = data / "api.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(API_ONLY), str(data), str(port), ADMIN],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(f"{base}/openapi.json", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    key = httpx.post(
-        f"{base}/admin/keys", json={"name": "fuzzer"}, headers={"Authorization": ADMIN}
-    ).json()["key"]
-    yield base, key
-    server.should_exit = True
-    thread.join(10)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the API did not start"
+            time.sleep(0.05)
+        key = httpx.post(
+            f"{base}/admin/keys", json={"name": "fuzzer"}, headers={"Authorization": ADMIN}
+        ).json()["key"]
+        yield base, key
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 def test_no_input_produces_a_server_error(api: tuple[str, str]) -> None:

@@ -4,14 +4,17 @@ line, long notes only where a line ends, voices in their usual ranges."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import pytest
-from conftest import MakeRequest
 
 from chorus.engine._melody import MAX_HELD_S, slot_beats
 from chorus.engine._timing import Grid
 from chorus.engine.compose import compose
+from chorus.engine.request import SongRequest
 from chorus.engine.score import Score, SungNote
+
+MakeRequest = Callable[..., SongRequest]
 
 # A gap shorter than this after a syllable is sung through, so it may close the note.
 LEGATO = 0.12
@@ -50,19 +53,20 @@ def _rest_after(score: Score, index: int) -> float:
     return score.vocal[index + 1].start - note.end
 
 
-@pytest.mark.parametrize("tags", ["slow soul ballad", "folk"])
 def test_spare_time_inside_a_line_becomes_rests_between_words(
-    make_request: MakeRequest, tags: str
+    make_request: MakeRequest,
 ) -> None:
-    score = compose(make_request(tags=tags, duration=60))
-    ends = _line_ends(score)
-    rests = [
-        (score.vocal[i], _rest_after(score, i))
-        for i in range(len(score.vocal) - 1)
-        if i not in ends and _rest_after(score, i) > 1e-6
-    ]
-    assert rests, "a slow song leaves room between some words"
-    for note, _ in rests:
+    rests: list[SungNote] = []
+    for tags, seed in itertools.product(["slow soul ballad", "folk", "country", "pop"], [1, 2]):
+        score = compose(make_request(tags=tags, seed=seed, duration=60))
+        ends = _line_ends(score)
+        rests.extend(
+            score.vocal[i]
+            for i in range(len(score.vocal) - 1)
+            if i not in ends and _rest_after(score, i) > 1e-6
+        )
+    assert rests, "some lines leave room between words"
+    for note in rests:
         # A rest never splits a word: it follows the word's last syllable.
         assert note.syllable_index == note.syllable_count - 1, note.text
 

@@ -12,12 +12,16 @@ from _browser import CHROMIUM_ARGS, chromium_path
 from live_server import LiveServer
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: Playwright's sync API keeps an event loop running
+# in the main thread while it lives, which breaks the asyncio tests of later modules.
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
         pytest.fail("Chromium is missing: run scripts/setup (it installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
 
     profile: Path = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
@@ -29,6 +33,9 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             viewport={"width": 1200, "height": 900},
             service_workers="block",
         )
+        # Waits (for a selector, a condition, an expectation) get a generous limit: on a
+        # busy machine the page may take long to show what it will show.
+        context.set_default_timeout(60_000)
         try:
             yield context
         finally:

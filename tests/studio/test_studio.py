@@ -3,11 +3,13 @@ song, watch it, hear it, follow its lyrics, find it in the library."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import httpx
 from _browser import screenshot_path
+from playwright.sync_api import expect
 
 from live_server import LiveServer
 
@@ -49,7 +51,7 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
     page.select_option("#duration", "10")
     page.click("#create")
     page.wait_for_selector("#task:not([hidden])")
-    assert page.evaluate("location.hash").startswith("#task=")
+    page.wait_for_function("() => location.hash.startsWith('#task=')")
 
     progress = _watch_progress(page)
     assert (page.text_content("#task-status") or "").startswith("Done"), progress
@@ -57,14 +59,18 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
     assert progress == sorted(progress), f"progress went backwards: {progress}"
 
     clips = page.locator("article.clip")
-    assert clips.count() == 2
+    expect(clips).to_have_count(2)
     first = clips.nth(0)
     first.locator(".clip-status", has_text="Ready").wait_for()
+    expect(first.locator(".title")).to_have_text(re.compile(r"^\d+\. (?!Writing the song…).+"))
     title = (first.locator(".title").text_content() or "").split(". ", 1)[1]
-    assert title and title != "Writing the song…"
     first.locator("img.cover:not([hidden])").wait_for()
-    assert first.locator("img.cover").evaluate("img => img.complete && img.naturalWidth") > 0
-    assert first.locator(".tags").text_content()
+    # The cover is loaded (and decodes to a real picture) once the browser got it.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=first.locator("img.cover").element_handle(),
+    )
+    expect(first.locator(".tags")).not_to_be_empty()
 
     # Word timings arrive; clicking the first sung word plays from there.
     word = first.locator(".lyrics .word").first
@@ -78,11 +84,15 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
         timeout=20_000,
     )
     start = first.locator("audio").evaluate("a => a.currentTime")
-    first.locator(".lyrics .word.now").wait_for(timeout=10_000)
     lit = first.locator(".lyrics .word.now")
-    assert lit.count() == 1 and lit.text_content()
-    page.wait_for_timeout(700)
-    assert first.locator("audio").evaluate("a => a.currentTime") > start
+    lit.first.wait_for()
+    # One word at a time is lit while the song plays on.
+    expect(lit).to_have_count(1)
+    expect(lit).not_to_be_empty()
+    page.wait_for_function(
+        "start => document.querySelector('article.clip audio').currentTime > start",
+        arg=start,
+    )
     page.screenshot(path=screenshot_path("03-playing"), full_page=True)
 
     # Downloads point at files the server really serves.
@@ -108,7 +118,7 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
     # The library lists the song, finds it by title, and survives a reload.
     page.click("#tab-library")
     page.wait_for_selector("#library-list li")
-    assert title in (page.text_content("#library-list") or "")
+    expect(page.locator("#library-list")).to_contain_text(title)
     page.fill("#search", title.split()[-1])
     page.click("#search-form button")
     page.wait_for_function("() => location.hash.startsWith('#library?q=')")
@@ -120,13 +130,13 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
     page.wait_for_function(
         "() => document.querySelector('#library-state').textContent.startsWith('No songs')"
     )
-    assert page.locator("#library-list li").count() == 0
+    expect(page.locator("#library-list li")).to_have_count(0)
     page.fill("#search", "")
     page.click("#search-form button")
     page.wait_for_selector("#library-list li")
     page.reload()
     page.wait_for_selector("#library-list li")
-    assert "saved" in (page.text_content("#key-state") or "")
+    expect(page.locator("#key-state")).to_contain_text("saved")
     page.screenshot(path=screenshot_path("04-library"), full_page=True)
 
     # Opening it from the library shows the song again.
@@ -135,8 +145,7 @@ def test_make_watch_play_and_find_a_song(page: Any, server: LiveServer, user_key
 
     # Phone width: nothing sticks out sideways.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(200)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.wait_for_function("() => document.documentElement.scrollWidth <= 390")
     page.screenshot(path=screenshot_path("05-phone"), full_page=True)
     page.set_viewport_size({"width": 1200, "height": 900})
     assert page.errors == []
@@ -147,16 +156,18 @@ def test_custom_mode_writes_lyrics_then_extends(
 ) -> None:
     _save_key(page, user_key)
     page.check("input[name=mode][value=custom]")
-    assert page.is_visible("#lyrics") and not page.is_visible("#idea")
+    expect(page.locator("#lyrics")).to_be_visible()
+    expect(page.locator("#idea")).to_be_hidden()
     page.fill("#lyrics-idea", "two friends on a night train")
     page.click("#write-lyrics")
     page.wait_for_function("() => document.querySelector('#lyrics').value.includes('[Verse]')")
-    assert page.input_value("#title") and page.input_value("#tags")
+    expect(page.locator("#title")).not_to_have_value("")
+    expect(page.locator("#tags")).not_to_have_value("")
     # Section buttons put markers on their own line at the cursor.
     page.focus("#lyrics")
     page.keyboard.press("Control+End")
     page.click("button[data-section='[Bridge]']")
-    assert page.input_value("#lyrics").rstrip().endswith("\n\n[Bridge]")
+    expect(page.locator("#lyrics")).to_have_value(re.compile(r"\n\n\[Bridge\]\s*$"))
     page.screenshot(path=screenshot_path("06-custom"), full_page=True)
 
     page.select_option("#duration", "10")
@@ -179,19 +190,19 @@ def test_custom_mode_writes_lyrics_then_extends(
         "() => document.querySelector('#task-status').textContent.startsWith('Done')",
         timeout=SONG_TIMEOUT_MS,
     )
-    assert page.locator("article.clip").count() == 2
+    expect(page.locator("article.clip")).to_have_count(2)
     assert page.errors == []
 
 
 def test_errors_are_said_plainly(page: Any) -> None:
     _save_key(page, "sk-this-key-does-not-exist")
     page.wait_for_selector("#alert:not([hidden])")
-    assert "API key was not accepted" in (page.text_content("#alert-text") or "")
+    expect(page.locator("#alert-text")).to_contain_text("API key was not accepted")
     # A song without an idea is refused before anything is sent, naming the field.
     page.click("#alert-close")
     page.click("#create")
-    assert "Song idea" in (page.text_content("#alert-text") or "")
-    assert page.evaluate("document.activeElement.id") == "idea"
+    expect(page.locator("#alert-text")).to_contain_text("Song idea")
+    page.wait_for_function("() => document.activeElement.id === 'idea'")
     # How each kind of refusal reads (the page's own wording, run in the browser).
     said = page.evaluate(
         """async () => {

@@ -3,15 +3,20 @@ contradicts them; recovery resumes or fails interrupted tasks."""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from chorus.admin import service as admin_service
 from chorus.config import Settings
+from chorus.credits import repository as ledger
 from chorus.db import Database
 from chorus.keys.service import create_key, info
-from chorus.tasks import lifecycle, repository
+from chorus.tasks import admission, events, lifecycle, repository
 from chorus.tasks.schemas import SubmitLyrics, SubmitMusic
 from chorus.tasks.service import submit_lyrics, submit_music
 
@@ -135,3 +140,70 @@ def test_lyrics_task(db: Database) -> None:
     assert statuses(db, task_id)[0] == "IN_PROGRESS"
     db.call(lifecycle.finish_lyrics, task_id, "Dawn", "folk", "[Verse]\nla")
     assert statuses(db, task_id) == ("SUCCESS", [], "")
+
+
+def _charged_music(db: Database, settings: Settings, name: str) -> tuple[int, str]:
+    def setup(session: Session) -> tuple[int, str]:
+        key, _ = create_key(session, name, credits=50)
+        who = info(key)
+        body = SubmitMusic(gpt_description_prompt="rain on the roof")
+        task = submit_music(session, who, body, settings, lambda _: None)
+        admission.admit(session, who, task, settings)
+        return key.id, task.id
+
+    return db.call(setup)
+
+
+def test_cancel_racing_the_last_clip_has_exactly_one_winner(db: Database) -> None:
+    """An admin's cancel and the worker completing the last clip, started together on
+    separate connections, round after round: the task ends SUCCESS with its charge or
+    FAILURE refunded once, never SUCCESS and refunded."""
+    settings = Settings(song_duration_s=10)
+    events.install(db)
+    seen: Counter[str] = Counter()
+    for round_ in range(30):
+        key_id, task_id = _charged_music(db, settings, f"racer-{round_}")
+        db.call(lifecycle.take, task_id)
+        plan = db.call(lifecycle.start, task_id)
+        assert plan is not None
+        first, last = (clip.id for clip in plan.clips)
+        db.call(lifecycle.progress, {first: (50, 5.0), last: (90, 9.0)})
+        db.call(lifecycle.complete_clip, first, 10.0)
+        barrier = threading.Barrier(2)
+        cancelled: list[bool] = []
+
+        def complete(clip_id: str, barrier: threading.Barrier) -> None:
+            barrier.wait()
+            db.call(lifecycle.complete_clip, clip_id, 10.0)
+
+        def cancel(task_id: str, barrier: threading.Barrier, cancelled: list[bool]) -> None:
+            barrier.wait()
+            try:
+                db.call(admin_service.cancel_task, task_id)
+                cancelled.append(True)
+            except admin_service.TaskFinished:
+                cancelled.append(False)
+
+        racers = [
+            threading.Thread(target=complete, args=(last, barrier)),
+            threading.Thread(target=cancel, args=(task_id, barrier, cancelled)),
+        ]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(60)
+        status, clips, reason = statuses(db, task_id)
+        entries = [(e.reason, e.delta) for e in db.call(ledger.for_task, task_id)]
+        balance = db.call(ledger.balance, key_id)
+        if status == "SUCCESS":
+            assert cancelled == [False]
+            assert clips == ["complete", "complete"] and reason == ""
+            assert entries == [("charge", -settings.price_music)]
+            assert balance == 50 - settings.price_music
+        else:
+            assert status == "FAILURE" and cancelled == [True]
+            assert clips == ["complete", "error"]
+            assert entries == [("charge", -settings.price_music), ("refund", settings.price_music)]
+            assert balance == 50
+        seen[status] += 1
+    assert sum(seen.values()) == 30

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from chorus.callbacks.models import HookAttempt, HookDelivery
 from chorus.keys.models import ApiKey
+from chorus.tasks.models import Task
 
 
 def add(session: Session, delivery: HookDelivery) -> HookDelivery:
@@ -33,6 +34,23 @@ def due_task_ids(session: Session, now: float, limit: int) -> list[str]:
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def take_tasks(session: Session, task_ids: list[str]) -> set[str]:
+    """Of ``task_ids``, those whose row this transaction now holds; a row another
+    transaction holds (another delivery loop deciding for that task, or a worker moving
+    it) is skipped, not waited for. PostgreSQL locks with ``FOR NO KEY UPDATE SKIP
+    LOCKED`` (inserting a delivery, which only shares the key, is not blocked); SQLite
+    ignores the clause, its single writer already keeps claims apart."""
+    if not task_ids:
+        return set()
+    query = (
+        select(Task.id)
+        .where(Task.id.in_(task_ids))
+        .order_by(Task.id)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
+    return set(session.scalars(query))
 
 
 def pending_of(session: Session, task_id: str) -> list[HookDelivery]:

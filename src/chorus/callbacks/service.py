@@ -82,7 +82,13 @@ def _supersede(session: Session, rows: list[HookDelivery]) -> None:
 def claim(session: Session, now: float, lease_s: float, limit: int = 50) -> list[Claim]:
     """Lease the deliveries to attempt now, at most one per task."""
     claims: list[Claim] = []
-    for task_id in repository.due_task_ids(session, now, limit):
+    due = repository.due_task_ids(session, now, limit)
+    # One deciding transaction per task at a time, across delivery loops: the others skip
+    # it and see its lease once this commits.
+    held = repository.take_tasks(session, due)
+    for task_id in due:
+        if task_id not in held:
+            continue
         rows = repository.pending_of(session, task_id)
         in_flight = any(r.lease_until is not None and r.lease_until > now for r in rows)
         free = [r for r in rows if r.lease_until is None or r.lease_until <= now]

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from chorus.acts.concat import CONCAT_MODE
 from chorus.channels.mirror import ClipMedia
 from chorus.channels.upstream import scrub
 from chorus.client.models import Task as UpTask
@@ -78,7 +79,10 @@ def load_job(session: Session, task_id: str) -> Job | None:
     body = {name: value for name, value in given.items() if value}
     body["make_instrumental"] = task.make_instrumental
     pinned: str | None = None
-    if task.continue_clip_id:
+    if task.mode == CONCAT_MODE:
+        # The parts are joined from this server's files: no upstream can do it.
+        pinned = "local"
+    elif task.continue_clip_id:
         clip = tasks_repository.get_clip(session, task.continue_clip_id)
         source = clip.task if clip is not None else None
         pinned = (source.channel if source is not None else None) or "local"
@@ -115,8 +119,10 @@ def fail(session: Session, task_id: str, reason: str) -> None:
     task = tasks_repository.get(session, task_id)
     if task is None or task.status in TERMINAL:
         return
-    lifecycle.fail(session, task_id, reason)
-    credits.refund(session, task_id, reason)
+    # Only the call that moved the task to FAILURE refunds: a completion that won the
+    # race keeps its charge.
+    if lifecycle.fail(session, task_id, reason):
+        credits.refund(session, task_id, reason)
 
 
 def _upstream_reason(up: UpTask) -> str:
@@ -157,8 +163,8 @@ class Outcome:
 def apply_upstream(session: Session, task_id: str, up: UpTask) -> Outcome:
     """Fold the upstream's view of the task into ours; clips the upstream completed are
     returned for mirroring rather than completed here."""
-    task = tasks_repository.get_for_update(session, task_id)
-    if task is None or task.status in TERMINAL:
+    task = lifecycle.hold(session, task_id)
+    if task is None:
         return Outcome(done=True)
     now = time.time()
     guess = estimate(now - (task.start_time or now))

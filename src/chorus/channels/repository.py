@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chorus.channels.models import Channel
-from chorus.keys.models import ApiKey
 from chorus.tasks.models import Clip, Task
 from chorus.tasks.repository import UNFINISHED
 
@@ -58,24 +57,6 @@ def relayed_unfinished(session: Session) -> list[Relayed]:
         Relayed(str(tid), str(channel), str(upstream), str(action), int(start or 0))
         for tid, channel, upstream, action, start in session.execute(query)
     ]
-
-
-def search_tasks(
-    session: Session, *, channel: str | None, upstream_task_id: str | None, limit: int
-) -> list[tuple[Task, str]]:
-    query = select(Task, ApiKey.name).join(ApiKey, ApiKey.id == Task.key_id)
-    if channel is not None:
-        query = query.where(Task.channel == channel)
-    if upstream_task_id is not None:
-        query = query.where(Task.upstream_task_id == upstream_task_id)
-    query = query.order_by(Task.submit_time.desc()).limit(limit)
-    return [(task, name) for task, name in session.execute(query)]
-
-
-def task_with_key(session: Session, task_id: str) -> tuple[Task, str] | None:
-    query = select(Task, ApiKey.name).join(ApiKey, ApiKey.id == Task.key_id)
-    row = session.execute(query.where(Task.id == task_id)).first()
-    return None if row is None else (row[0], row[1])
 
 
 def clip_upstream_media(session: Session, clip_id: str) -> str:

@@ -54,25 +54,3 @@ class ChannelDetails(BaseModel):
     # closed, open or half-open; "cooling" while an account rests after a refusal.
     state: str
     running: int
-
-
-class AdminClip(BaseModel):
-    id: str
-    status: str
-    upstream_clip_id: str | None
-
-
-class AdminTask(BaseModel):
-    task_id: str
-    key: str
-    action: str
-    status: str
-    progress: int
-    fail_reason: str
-    mv: str
-    submit_time: int
-    start_time: int
-    finish_time: int
-    channel: str | None
-    upstream_task_id: str | None
-    clips: list[AdminClip]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chorus.db import Base
+from chorus.db import WIDE_INT, Base
 
 
 class CreditEntry(Base):
@@ -24,8 +24,8 @@ class CreditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), index=True)
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
-    delta: Mapped[int] = mapped_column(Integer)
-    balance_after: Mapped[int] = mapped_column(Integer)
+    delta: Mapped[int] = mapped_column(WIDE_INT)
+    balance_after: Mapped[int] = mapped_column(WIDE_INT)
     reason: Mapped[str] = mapped_column(String(16))
     # What was charged for (MUSIC, LYRICS, extend, concat) or why the admin adjusted.
     note: Mapped[str] = mapped_column(Text, default="")

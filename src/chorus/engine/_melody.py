@@ -22,7 +22,9 @@ BREATH_S = 0.3
 #: Longest syllable inside a line, seconds. Words stay near speech rate (a syllable is
 #: 0.2-0.25 s spoken) so they are understood; extra time becomes a rest, and only the
 #: last note of a line is held long, as songwriters do.
-MAX_HELD_S = 0.45
+MAX_HELD_S = 0.3
+#: Plain syllable length inside a line, seconds (longer only on the grid's own slot).
+PLAIN_SYLLABLE_S = 0.3
 
 # Relative likelihood of a melodic interval of 0..12 semitones: steps first.
 _INTERVAL_WEIGHT = np.array(
@@ -89,7 +91,7 @@ def phrase_rhythm(
         lengths[-1] += final
         spare -= final
     # Lengthen some notes (dotted rhythms, held word ends), keeping some spare as rest.
-    budget = int(spare * rng.uniform(0.3, 0.9))
+    budget = int(spare * rng.uniform(0.0, 0.35))
     for _ in range(4 * count):
         if budget <= 0 or count < 2:
             break

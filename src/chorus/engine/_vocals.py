@@ -13,6 +13,7 @@ from chorus.engine._form import Part
 from chorus.engine._melody import (
     MAX_HELD_S,
     MIN_SYLLABLE_S,
+    PLAIN_SYLLABLE_S,
     Harmony,
     phrase_pitches,
     phrase_rhythm,
@@ -25,6 +26,8 @@ from chorus.engine.score import SungNote, Voice
 # Where each kind of section sits relative to the middle of the voice, in semitones.
 _LIFT = {"Verse": -2, "Pre-Chorus": 0, "Chorus": 2, "Hook": 2, "Bridge": 1}
 _CHORUS_KINDS = ("Chorus", "Hook")
+# Slots longer than this (seconds) are split in two for syllables.
+_SLOW_SLOT_S = 0.34
 # A gap shorter than this after a word is sung through (the voice glides over it).
 _LEGATO_REST_S = 0.12
 
@@ -43,6 +46,17 @@ class VoiceRange:
         return cls(55, 72) if voice == "female" else cls(45, 62)
 
 
+def _syllable_slot(grid: Grid, slot: float, rap: bool) -> float:
+    """The grid syllables are placed on: the form's slot, halved in slow songs so words
+    are sung near speech rate (sixteenths in a ballad) rather than drawn out."""
+    if rap or grid.meter not in (3, 4):
+        return slot
+    fine = slot / 2
+    if slot * grid.beat_s > _SLOW_SLOT_S and grid.shortest(fine) >= MIN_SYLLABLE_S:
+        return fine
+    return slot
+
+
 def sing_parts(
     parts: Sequence[Part],
     bars: Sequence[Bar],
@@ -55,9 +69,9 @@ def sing_parts(
     rap: bool = False,
 ) -> list[SungNote]:
     """Sung notes for every phrase of every part, in time order."""
-    slot = slot_beats(grid)
+    slot = _syllable_slot(grid, slot_beats(grid), rap)
     rest = rest_slots(grid, slot)
-    max_base = max(1, math.floor(MAX_HELD_S / (slot * grid.beat_s) + 1e-9))
+    max_base = max(1, math.floor(PLAIN_SYLLABLE_S / (slot * grid.beat_s) + 1e-9))
     held = max(MAX_HELD_S, MIN_SYLLABLE_S)
     middle = (voice.low + voice.high) / 2 - 1
     tonic = min(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chorus.db import Base
+from chorus.db import WIDE_INT, Base
 
 
 class ApiKey(Base):
@@ -21,7 +21,7 @@ class ApiKey(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Balance in credits: the sum of the key's ``credit_ledger`` rows.
-    credits: Mapped[int] = mapped_column(Integer, default=0)
+    credits: Mapped[int] = mapped_column(WIDE_INT, default=0)
     # Answer shape for this key's fetches (suno, flat, goapi); None: the server default.
     dialect: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
     # Signs the callbacks sent to this key's notify_hook URLs.

@@ -1,9 +1,11 @@
 """What a submit must pass, in the transaction that inserts the task: the key's limit of
 unfinished tasks, the global bound on waiting tasks, and the price of the action.
 
-Call :func:`admit` after the task row was added (its INSERT holds SQLite's write lock, so
-the counts below cannot change under us until the commit: concurrent submits are
-serialized and none slips past a limit). Anything it raises rolls the task back.
+Call :func:`admit` after the task row was added. The counts must not change under us
+until the commit, so concurrent submits are serialized and none slips past a limit: on
+SQLite the task's INSERT already holds the write lock; on PostgreSQL :func:`admit` takes
+an advisory lock held to the commit (``db.serialize``), across every service process.
+Anything it raises rolls the task back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from chorus import runtime
 from chorus.config import Settings
 from chorus.credits import service as credits
+from chorus.db import ADMISSION_LOCK, serialize
 from chorus.keys.service import KeyInfo
 from chorus.ratelimit import AdmissionPolicy
 from chorus.tasks.models import Task
@@ -48,6 +51,7 @@ def admit(
         max_running_per_key=key.max_running or settings.max_running_per_key,
         max_queue=settings.max_queue,
     )
+    serialize(session, ADMISSION_LOCK)
     others = Task.id != task.id
     mine = Task.key_id == key.id
     policy.check(

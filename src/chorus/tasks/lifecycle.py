@@ -5,6 +5,12 @@ status follows its clips: it shows the status of the clip that is not complete, 
 advanced one when both are not. A failed task never keeps a clip that claims to be
 queued or streaming: every clip not complete says error. Every function here takes a
 session and never commits.
+
+Racing writers (the worker completing a clip, an admin's cancel, a timeout) cannot
+undo each other: every function here first takes the task's row (a write the database
+serializes) and reads the task only then, and the final moves are compare-and-sets on
+the status (``UPDATE ... WHERE status NOT IN (SUCCESS, FAILURE)``), so of SUCCESS and
+FAILURE exactly one wins, and a refund only ever follows a FAILURE that won.
 """
 
 from __future__ import annotations
@@ -83,17 +89,37 @@ def _refresh(task: Task, now: float) -> None:
     task.updated_at = now
 
 
-def _live(session: Session, task_id: str) -> Task | None:
-    task = repository.get_for_update(session, task_id)
-    if task is None or task.status in TERMINAL:
+def hold(session: Session, task_id: str) -> Task | None:
+    """The task, read after taking its row (see the module's docstring); None when it
+    finished or is gone. Writers of a task's status outside this module start here."""
+    if not repository.hold_unfinished(session, task_id):
         return None
+    task = repository.get_for_update(session, task_id)
+    if task is not None:
+        # Objects this session loaded before the row was taken may be stale.
+        session.refresh(task)
     return task
+
+
+def _succeed(session: Session, task: Task, now: float) -> bool:
+    """SUCCESS as a compare-and-set; what follows a status change runs only when this
+    call moved the task."""
+    old = task.status
+    session.flush()
+    if not repository.move_status(session, task.id, "SUCCESS", now):
+        session.refresh(task)
+        return False
+    # The row changed under the ORM: reload it (status, version, finish time).
+    session.refresh(task)
+    task.progress = 100
+    events.status_changed(session, task, old)
+    return True
 
 
 def take(session: Session, task_id: str) -> str | None:
     """The worker took the task: QUEUED. Returns its action, or None if there is nothing
     to do (finished, or gone)."""
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return None
     now = time.time()
@@ -106,7 +132,7 @@ def take(session: Session, task_id: str) -> str | None:
 
 def start(session: Session, task_id: str) -> Plan | None:
     """Rendering starts: a new attempt (fresh folders), start_time set."""
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return None
     now = time.time()
@@ -158,7 +184,7 @@ def requested_voice(input_json: str) -> Voice | None:
 def record_writer(session: Session, task_id: str, source: str, note: str) -> None:
     """Which lyrics writer answered for the task, and why the built-in one did when a
     language model was configured."""
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return
     task.lyrics_source, task.lyrics_note = source, note[:500]
@@ -166,7 +192,7 @@ def record_writer(session: Session, task_id: str, source: str, note: str) -> Non
 
 def store_song(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
     """The lyrics writer answered: title, tags and lyrics shared by the task's clips."""
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return
     task.title, task.tags, task.lyrics = title, tags, lyrics
@@ -174,15 +200,11 @@ def store_song(session: Session, task_id: str, title: str, tags: str, lyrics: st
 
 
 def finish_lyrics(session: Session, task_id: str, title: str, tags: str, lyrics: str) -> None:
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return
-    now = time.time()
     task.title, task.tags, task.lyrics = title, tags, lyrics
-    task.status = "SUCCESS"
-    task.progress = 100
-    task.finish_time = int(now)
-    task.updated_at = now
+    _succeed(session, task, time.time())
 
 
 def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
@@ -191,9 +213,10 @@ def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
     tasks: dict[str, Task] = {}
     for clip_id, (percent, audio_seconds) in updates.items():
         clip = repository.get_clip(session, clip_id)
-        if clip is None or clip.status not in ("queued", "streaming"):
+        if clip is None or hold(session, clip.task_id) is None:
             continue
-        if clip.task.status in TERMINAL:
+        session.refresh(clip)
+        if clip.status not in ("queued", "streaming"):
             continue
         clip.progress = max(clip.progress, min(percent, 99))
         clip.audio_seconds = max(clip.audio_seconds, audio_seconds)
@@ -204,17 +227,28 @@ def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
 
 
 def complete_clip(session: Session, clip_id: str, duration: float) -> None:
+    """The clip's files are in place. The task's last clip makes it SUCCESS, unless a
+    failure (a cancel, a timeout) won the race: then the task stays FAILURE, refunded,
+    and this changes nothing."""
     clip = repository.get_clip(session, clip_id)
-    if clip is None or clip.status not in ("queued", "streaming"):
+    if clip is None:
         return
-    if clip.task.status in TERMINAL:
+    task = hold(session, clip.task_id)
+    if task is None:
+        return
+    session.refresh(clip)
+    if clip.status not in ("queued", "streaming"):
         return
     now = time.time()
     clip.duration = duration
     clip.audio_seconds = duration
     clip.progress = 100
     _set_clip(clip, "complete", now)
-    _refresh(clip.task, now)
+    if task_status([other.status for other in task.clips]) == "SUCCESS":
+        if _succeed(session, task, now):
+            _refresh(task, now)
+        return
+    _refresh(task, now)
 
 
 def fail(session: Session, task_id: str, reason: str) -> bool:
@@ -242,7 +276,7 @@ def fail(session: Session, task_id: str, reason: str) -> bool:
 def hand_back(session: Session, task_id: str, started: bool) -> None:
     """Shutdown interrupted the task: queue it again, to be resumed at the next start
     without counting the attempt it had ``started``."""
-    task = _live(session, task_id)
+    task = hold(session, task_id)
     if task is None:
         return
     now = time.time()
@@ -257,7 +291,7 @@ def recover(session: Session, max_attempts: int) -> list[str]:
     now = time.time()
     resume: list[str] = []
     for task_id in repository.unfinished_ids(session):
-        task = repository.get_for_update(session, task_id)
+        task = hold(session, task_id)
         if task is None:
             continue
         if task.attempts >= max_attempts:

@@ -57,6 +57,39 @@ def mark_failed(session: Session, task_id: str, reason: str, now: float) -> bool
     return bool(getattr(result, "rowcount", 0))
 
 
+def hold_unfinished(session: Session, task_id: str) -> bool:
+    """Take the task's row for the rest of the transaction, unless it finished: a write
+    that changes nothing, so that SQLite's writer lock (PostgreSQL's row lock) is held
+    before the task is read. No other writer can finish the task between this read and
+    the commit. False when the task finished (or is gone)."""
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.status.not_in(TERMINAL))
+        .values(updated_at=Task.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def move_status(session: Session, task_id: str, status: str, now: float) -> bool:
+    """Move an unfinished task to ``status`` in one statement (its version +1, and its
+    finish time when ``status`` is final); False when it had finished meanwhile."""
+    values: dict[str, object] = {
+        "status": status,
+        "updated_at": now,
+        "version": Task.version + 1,
+    }
+    if status in TERMINAL:
+        values["finish_time"] = int(now)
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.status.not_in(TERMINAL))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 def get_clip(session: Session, clip_id: str) -> Clip | None:
     return session.get(Clip, clip_id)
 

@@ -56,6 +56,7 @@ class LocalEngineBackend:
         self._listeners: dict[str, ProgressFn] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pump: threading.Thread | None = None
+        self._renders: set[Future[RenderResult]] = set()
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -106,6 +107,8 @@ class LocalEngineBackend:
         future: Future[RenderResult] | None = None
         try:
             future = self._pool.submit(_child.render, token, request, out_dir)
+            self._renders.add(future)
+            future.add_done_callback(self._renders.discard)
             return await asyncio.wrap_future(future)
         except asyncio.CancelledError:
             # The child checks for the marker at every progress report and stops.
@@ -121,6 +124,10 @@ class LocalEngineBackend:
 
     async def aclose(self, timeout_s: float = 10.0) -> None:
         pool = self._pool
+        if not self._renders:
+            # Nothing is rendering: the processes hold no work (they may still be loading
+            # the engine), so they stop now rather than after loading it.
+            _terminate(pool)
         closing = asyncio.ensure_future(
             asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
         )
@@ -128,10 +135,14 @@ class LocalEngineBackend:
             await asyncio.wait_for(asyncio.shield(closing), timeout_s)
         except TimeoutError:
             # A render that reports no progress cannot see its cancel marker: stop it.
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
+            _terminate(pool)
             await closing
         self._progress.put(None)
         if self._pump is not None:
             await asyncio.to_thread(self._pump.join, 2.0)
         self._progress.close()
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()

@@ -79,6 +79,7 @@ class Worker:
         self._clip_task: dict[str, str] = {}
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
+        self._warm_up: asyncio.Task[None] | None = None
         # Set by the app: engine seconds by stage are counted here.
         self.metrics: Metrics | None = None
         self.writer = SongWriter(settings)
@@ -90,14 +91,14 @@ class Worker:
         # The lyrics writer's dictionaries load in the background (a few seconds on a
         # busy machine): the service is ready at once, and a task that comes first loads
         # what it needs itself.
-        self._loops.append(asyncio.create_task(asyncio.to_thread(_warm_up), name="chorus-warm-up"))
+        self._warm_up = asyncio.create_task(asyncio.to_thread(_warm_up), name="chorus-warm-up")
         resumed = await self._db.run(lifecycle.recover, self._settings.max_attempts)
         for task_id in resumed:
             self._cache.invalidate(task_id)
             self._queue.put_nowait(task_id)
         if resumed:
             log.info("resuming %d unfinished task(s)", len(resumed))
-        self._loops += [
+        self._loops = [
             asyncio.create_task(self._take_tasks(), name="chorus-worker"),
             asyncio.create_task(self._write_progress(), name="chorus-progress"),
         ]
@@ -112,9 +113,10 @@ class Worker:
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
-        for loop_task in self._loops:
+        background = [*self._loops, *([self._warm_up] if self._warm_up else [])]
+        for loop_task in background:
             loop_task.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        await asyncio.gather(*background, return_exceptions=True)
         await self._backend.aclose()
 
     def enqueue(self, task_id: str) -> None:

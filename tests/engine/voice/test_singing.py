@@ -181,3 +181,32 @@ def test_a_range_sings_only_the_notes_starting_in_it(make_score: MakeScore) -> N
     assert _rms(audio, second.start - 1.0 + 0.05, 1.55) > 0.02
     # The first note starts before the range: it is not sung, not even its tail.
     assert _rms(audio, 0.0, 0.05) < 1e-4
+
+
+def test_rests_inside_a_line_are_silent_and_the_line_goes_on(make_score: MakeScore) -> None:
+    # One lyric line with long rests between its words.
+    notes = [("day", 0.2, 0.4, 55), ("sea", 1.4, 0.4, 57), ("go", 2.6, 0.4, 59)]
+    score = make_score(notes)
+    audio = render_vocals(score, 0.0, score.duration)
+    for note in score.vocal:
+        assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.02, note.text
+    for before, after in zip(score.vocal, score.vocal[1:], strict=False):
+        assert _rms(audio, before.end + 0.08, after.start - 0.12) < 1e-3
+
+
+def test_a_line_sung_again_to_other_notes_is_spoken_once(make_score: MakeScore) -> None:
+    first = make_score([("day", 0.2, 0.4, 55), ("sea", 0.6, 0.4, 57)])
+    base = first.vocal[1]
+    # The same words again, "sea" now spread over two notes.
+    again = (
+        dataclasses.replace(first.vocal[0], start=2.0, line_index=1),
+        dataclasses.replace(base, start=2.4, duration=0.3, line_index=1),
+        dataclasses.replace(base, start=2.7, duration=0.5, pitch=59, line_index=1),
+    )
+    score = dataclasses.replace(first, vocal=first.vocal + again, duration=4.0)
+    _spoken.cache_clear()
+    audio = render_vocals(score, 0.0, score.duration)
+    info = _spoken.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    for note in score.vocal:
+        assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.02, note.text

@@ -17,8 +17,10 @@ from chorus.engine.voice._piper import SAMPLE_RATE
 FRAME = _world.FRAME_PERIOD_MS / 1000.0
 # Onset consonants start this early (at most) so the vowel lands on the beat.
 _LEAD_MAX = 0.06
-# Notes fade out over this long before a rest.
+# Notes fade out over this long before a rest; a final consonant only over the last
+# frames, against clicks.
 _RELEASE = 0.06
+_CODA_RELEASE = 0.02
 # Notes closer than this are sung legato: the pitch glides from one to the next.
 _LEGATO_GAP = 0.1
 _GLIDE = 0.07
@@ -26,9 +28,14 @@ _VIBRATO_HZ = 5.3
 _VIBRATO_SEMITONES = 0.22
 _VIBRATO_DELAY = 0.25
 # A female voice: the same speaker with formants raised this much (pitch follows notes).
-import os
-_FEMALE_FORMANTS = float(os.environ.get('XV_FORM', '1.13'))
-_BREATH = float(os.environ.get('XV_BREATH', '0'))
+_FEMALE_FORMANTS = 1.10
+# Breath (aperiodicity floor, 0..1) mixed into voiced frames above the fundamental,
+# reached at and above _BREATH_FULL_HZ and faded out below _BREATH_NONE_HZ: at a high
+# pitch the harmonics lie so far apart that the vowel's shape falls between them; a
+# little noise fills it in. More, or any below the fundamental, blurs the pitch.
+_BREATH = 0.25
+_BREATH_NONE_HZ = 200.0
+_BREATH_FULL_HZ = 330.0
 # Every phrase is brought to this RMS so sections match; peaks then sit near 0.5.
 _PHRASE_RMS = 0.1
 _PEAK_LIMIT = 0.9
@@ -42,7 +49,7 @@ _SILENT_RUN = 6
 
 @dataclass(frozen=True, slots=True)
 class _Frames:
-    """One phrase laid out on the output frame grid (5 ms frames from ``first``)."""
+    """One phrase laid out on the output frame grid (WORLD frames from ``first``)."""
 
     first: int
     source: np.ndarray  # analysis frame position per output frame, -1 where silent
@@ -117,13 +124,13 @@ def _sing(chunk: list[Unit], start: float, span: float, female: bool, out: np.nd
     sp *= _levels(sp, frames)[:, None]
     sp *= (frames.gain**2)[:, None]
     sp[~active] = _world.SILENT_POWER
-    if _BREATH > 0:
-        ap[voiced] = np.maximum(ap[voiced], _BREATH)
+    f0 = np.where(voiced, _pitch(notes, frames, start), 0.0)
+    breath = _BREATH * np.clip((f0 - _BREATH_NONE_HZ) / (_BREATH_FULL_HZ - _BREATH_NONE_HZ), 0, 1)
+    ap = _world.breathe(ap, f0, breath, SAMPLE_RATE)
     ap[~active] = 1.0
     if female:
         sp = _world.warp_formants(sp, _FEMALE_FORMANTS)
         ap = _world.warp_formants(ap, _FEMALE_FORMANTS)
-    f0 = np.where(voiced, _pitch(notes, frames, start), 0.0)
     audio = _synthesize_sounding(f0, sp, ap, active)
     sample_frames = (np.arange(audio.size) / (FRAME * SAMPLE_RATE)).astype(np.int64)
     loud = audio[active[np.minimum(sample_frames, active.size - 1)]]
@@ -232,8 +239,12 @@ def _layout(parts: tuple[tuple[Part, ...], ...], windows: list[tuple[float, floa
                 cursor = out_end
         rest_follows = index + 1 == len(windows) or windows[index + 1][0] - finish > FRAME
         if rest_follows:
-            fade = np.clip((finish - times) / _RELEASE, 0.0, 1.0)
             in_note = note == index
+            # A word ending in a consonant keeps it whole (the final "t" of "light" is
+            # what tells it from "lie"); only a vowel ending fades.
+            coda = bool(in_note.any()) and not vowel[np.flatnonzero(in_note)[-1]]
+            release = _CODA_RELEASE if coda else _RELEASE
+            fade = np.clip((finish - times) / release, 0.0, 1.0)
             gain[in_note] = np.minimum(gain[in_note], fade[in_note])
     return _Frames(first=first, source=source, vowel=vowel, note=note, gain=gain)
 

@@ -13,11 +13,13 @@ import numpy as np
 import pyworld
 from scipy.ndimage import median_filter
 
-import os
-FRAME_PERIOD_MS = float(os.environ.get('XV_FRAME', '5.0'))
+# 10 ms frames: half the analysis cost of 5 ms, and no loss of intelligibility.
+FRAME_PERIOD_MS = 10.0
 # The voice speaks roughly between these; dio searching wider finds octave errors.
 _F0_FLOOR = 65.0
 _F0_CEIL = 330.0
+# Breath starts this far above the fundamental (times f0).
+_BREATH_ABOVE = 1.3
 # Power of a silent frame's envelope: low enough to be inaudible, above zero for logs.
 SILENT_POWER = 1e-12
 
@@ -27,7 +29,7 @@ UNVOICED, EITHER, VOICED = 0, 1, 2
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """WORLD parameters of one utterance at ``fs`` Hz, one row per 5 ms frame.
+    """WORLD parameters of one utterance at ``fs`` Hz, one row per :data:`FRAME_PERIOD_MS` frame.
 
     ``f0`` is the spoken pitch in Hz (0 where unvoiced); ``sp`` the smooth power spectral
     envelope and ``ap`` the aperiodicity (0 periodic .. 1 noise), both ``(frames, bins)``
@@ -92,7 +94,7 @@ def _clean_contour(f0: np.ndarray) -> np.ndarray:
     folded[voiced & (folded < 0.62 * center)] *= 2.0
     index = np.arange(f0.size)
     logs = np.interp(index, index[voiced], np.log(folded[voiced]))
-    return np.asarray(np.exp(median_filter(logs, size=max(3, round(35 / FRAME_PERIOD_MS) | 1), mode="nearest")), dtype=np.float64)
+    return np.asarray(np.exp(median_filter(logs, size=5, mode="nearest")), dtype=np.float64)
 
 
 def warp_formants(envelope: np.ndarray, ratio: float) -> np.ndarray:
@@ -104,6 +106,21 @@ def warp_formants(envelope: np.ndarray, ratio: float) -> np.ndarray:
     high = np.minimum(low + 1, bins - 1)
     weight = (source - low).astype(envelope.dtype)
     return np.asarray(envelope[:, low] * (1.0 - weight) + envelope[:, high] * weight)
+
+
+def breathe(ap: np.ndarray, f0: np.ndarray, level: np.ndarray, fs: int) -> np.ndarray:
+    """Raise the aperiodicity of each frame to at least ``level`` (one value per frame,
+    0..1; 0 leaves the frame as is) above its fundamental: breath between a high voice's
+    sparse harmonics outlines the formants again, while the fundamental itself stays
+    clean so the pitch stays clear.
+
+    ``ap`` is ``(frames, bins)`` over 0..``fs``/2 Hz, ``f0`` the sung pitch per frame in
+    Hz. Returns a new array.
+    """
+    freqs = np.linspace(0.0, fs / 2, ap.shape[1])
+    above = freqs[None, :] > _BREATH_ABOVE * f0[:, None]
+    floor = np.where(above, level[:, None], 0.0).astype(ap.dtype)
+    return np.asarray(np.maximum(ap, floor))
 
 
 def synthesize(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, fs: int) -> np.ndarray:
