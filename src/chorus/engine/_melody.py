@@ -90,8 +90,10 @@ def phrase_rhythm(
         final = min(spare, int(rng.integers(1, 5)))
         lengths[-1] += final
         spare -= final
-    # Lengthen some notes (dotted rhythms, held word ends), keeping some spare as rest.
-    budget = int(spare * rng.uniform(0.0, 0.35))
+    # Lengthen a few word ends (dotted rhythms); most of the spare stays a rest after the
+    # line: a line sung compactly, near speech rate, is understood far better than one
+    # spread out with held or detached words.
+    budget = int(spare * rng.uniform(0.0, 0.15))
     for _ in range(4 * count):
         if budget <= 0 or count < 2:
             break
