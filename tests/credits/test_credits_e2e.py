@@ -51,7 +51,10 @@ def test_charges_refusal_success_and_cancel_refund(server: LiveServer) -> None:
         done = wait_until(client, [lyrics])
         assert done[lyrics]["status"] == "SUCCESS"
         cancelled = admin.post(f"/admin/tasks/{music}/cancel")
-        assert cancelled.status_code == 200, cancelled.text
+        assert cancelled.status_code == 200, (
+            cancelled.text,
+            admin.get(f"/admin/tasks/{music}").text,
+        )
         assert cancelled.json()["status"] == "FAILURE"
         again = admin.post(f"/admin/tasks/{music}/cancel")
         assert again.status_code == 409 and again.json()["code"] == "task_finished"

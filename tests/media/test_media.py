@@ -73,12 +73,15 @@ def test_audio_streams_while_the_clip_is_made(server: LiveServer) -> None:
             first = bytes(received)
             for chunk in chunks:
                 received += chunk
-        after = fetch(client, task_id)["data"]
+        closed = fetch(client, task_id)["data"]
+        # The task finishes with its other clip, which may still be rendering.
+        after = wait_until(client, [task_id])[task_id]
     # The first bytes came while the task was still being made, and they play.
     assert during["status"] == "IN_PROGRESS"
     assert [c["id"] for c in during["data"] if c["status"] == "complete"] != [clip["id"]]
     assert decode_mp3(first).size > 0
-    # The stream closed when the render finished, holding the whole song.
+    # The stream closed when the clip's render finished, holding the whole song.
+    assert next(c for c in closed["data"] if c["id"] == clip["id"])["status"] == "complete"
     assert after["status"] == "SUCCESS"
     whole = decode_mp3(bytes(received))
     assert whole.size / 22050 >= 0.8 * 40
