@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -43,24 +44,49 @@ def _render(tmp: Path, name: str, **fields: Any) -> tuple[RenderResult, list[Ren
 
 
 @pytest.fixture(scope="module")
-def songs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[RenderResult, list[RenderProgress]]]:
+def songs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[RenderResult, list[RenderProgress]]]:
     tmp = tmp_path_factory.mktemp("songs")
     return {
-        "sung": _render(tmp, "sung", tags="emotional punk", title="City Lights", lyrics=LYRICS,
-                        stems=True, duration=30.0),
-        "female": _render(tmp, "female", tags="upbeat synth pop, female vocals",
-                          lyrics=LYRICS, duration=24.0),
+        "sung": _render(
+            tmp,
+            "sung",
+            tags="emotional punk",
+            title="City Lights",
+            lyrics=LYRICS,
+            stems=True,
+            duration=30.0,
+        ),
+        "female": _render(
+            tmp, "female", tags="upbeat synth pop, female vocals", lyrics=LYRICS, duration=24.0
+        ),
         "zh": _render(tmp, "zh", tags="流行", lyrics=ZH_LYRICS, duration=24.0),
-        "instrumental": _render(tmp, "instrumental", tags="lofi hip hop", lyrics=LYRICS,
-                                instrumental=True, stems=True, duration=12.0),
+        "instrumental": _render(
+            tmp,
+            "instrumental",
+            tags="lofi hip hop",
+            lyrics=LYRICS,
+            instrumental=True,
+            stems=True,
+            duration=12.0,
+        ),
     }
 
 
 @pytest.mark.parametrize("name", ["sung", "female", "zh", "instrumental"])
 def test_every_file_is_written_and_decodes(songs: dict[str, Any], name: str) -> None:
     result, _ = songs[name]
-    for path in (result.mp3, result.cover, result.cover_small, result.video, result.midi,
-                 result.lyrics, result.score, result.out_dir / "summary.json"):
+    for path in (
+        result.mp3,
+        result.cover,
+        result.cover_small,
+        result.video,
+        result.midi,
+        result.lyrics,
+        result.score,
+        result.out_dir / "summary.json",
+    ):
         assert path.is_file() and path.stat().st_size > 0, path
     audio, sr = decode_audio(result.mp3)
     assert sr == 44100 and audio.ndim == 2 and audio.shape[1] == 2
@@ -112,7 +138,7 @@ def test_sections_follow_the_lyrics_in_order(songs: dict[str, Any]) -> None:
     labels = [s["label"] for s in sections]
     sung = [label for label in labels if label in ("Verse", "Chorus")]
     assert sung[:2] == ["Verse", "Chorus"]
-    for before, after in zip(sections, sections[1:], strict=False):
+    for before, after in itertools.pairwise(sections):
         assert before["end_s"] == pytest.approx(after["start_s"], abs=1e-3)
 
 
@@ -146,7 +172,7 @@ def test_progress_moves_forward_and_streams_before_the_end(songs: dict[str, Any]
     fractions = [e.fraction for e in events]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert len({round(f, 2) for f in fractions}) >= 5, "progress jumps instead of moving"
-    streaming = [e for e in events if 0 < e.audio_seconds and e.fraction < 0.9]
+    streaming = [e for e in events if e.audio_seconds > 0 and e.fraction < 0.9]
     assert streaming, "no playable audio before mastering"
 
 
@@ -155,8 +181,20 @@ def test_summary_describes_the_song(songs: dict[str, Any]) -> None:
     assert summary["voice"] == "female"
     assert summary["seed"] == 3
     assert 40 <= summary["tempo"] <= 220
-    assert summary["key"].split()[0] in {"C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A",
-                                         "Bb", "B"}
+    assert summary["key"].split()[0] in {
+        "C",
+        "C#",
+        "D",
+        "Eb",
+        "E",
+        "F",
+        "F#",
+        "G",
+        "Ab",
+        "A",
+        "Bb",
+        "B",
+    }
     assert set(summary["timings"]) >= {"compose", "band", "voice", "mix", "master"}
     assert summary["soundfont"]
 
@@ -171,7 +209,7 @@ def test_chunks_never_cut_a_sung_note(songs: dict[str, Any]) -> None:
     score = Score.load(songs["sung"][0].score)
     bounds = list(chunk_bounds(score, 6.0))
     assert bounds[0][0] == 0 and bounds[-1][1] == pytest.approx(score.duration)
-    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(bounds):
         assert end == start
     for note in score.vocal:
         assert not any(note.start < end < note.end for _, end in bounds)
@@ -181,8 +219,14 @@ def test_extension_continues_the_earlier_song(tmp_path: Path, songs: dict[str, A
     from chorus.engine.request import Continuation
 
     earlier = Score.load(songs["sung"][0].score)
-    result, _ = _render(tmp_path, "extended", tags="emotional punk", lyrics=LYRICS,
-                        continuation=Continuation(score=earlier, at=8.0), duration=10.0)
+    result, _ = _render(
+        tmp_path,
+        "extended",
+        tags="emotional punk",
+        lyrics=LYRICS,
+        continuation=Continuation(score=earlier, at=8.0),
+        duration=10.0,
+    )
     score = Score.load(result.score)
     assert (score.tempo, score.key, score.mode) == (earlier.tempo, earlier.key, earlier.mode)
     assert score.continued_at == 8.0
@@ -211,10 +255,29 @@ def test_render_command_writes_files_and_prints_summary(tmp_path: Path) -> None:
     lyrics.write_text(LYRICS, encoding="utf-8")
     out = tmp_path / "out"
     completed = subprocess.run(
-        [sys.executable, "-m", "chorus", "render", "--tags", "emotional punk", "--title",
-         "City Lights", "--lyrics", str(lyrics), "--duration", "10", "--seed", "7", "--out",
-         str(out), "--quiet"],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            "-m",
+            "chorus",
+            "render",
+            "--tags",
+            "emotional punk",
+            "--title",
+            "City Lights",
+            "--lyrics",
+            str(lyrics),
+            "--duration",
+            "10",
+            "--seed",
+            "7",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout)
@@ -225,7 +288,10 @@ def test_render_command_writes_files_and_prints_summary(tmp_path: Path) -> None:
 def test_render_command_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "chorus", "render", "--duration", "3", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert completed.returncode != 0
     assert "duration" in completed.stderr

@@ -164,9 +164,7 @@ class Score:
             duration=float(data["duration"]),
             voice=data["voice"],
             language=data["language"],
-            sections=tuple(
-                Section(**{**s, "lines": tuple(s["lines"])}) for s in data["sections"]
-            ),
+            sections=tuple(Section(**{**s, "lines": tuple(s["lines"])}) for s in data["sections"]),
             chords=tuple(Chord(**{**c, "pitches": tuple(c["pitches"])}) for c in data["chords"]),
             tracks=tuple(
                 Track(**{**t, "notes": tuple(Note(**n) for n in t["notes"])})
