@@ -26,6 +26,24 @@ def assert_consistent(task: dict[str, object]) -> None:
         assert "queued" not in clips and "streaming" not in clips and "error" in clips
 
 
+def _children(pid: int) -> list[int]:
+    """Direct child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(child) for child in text)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie or a reused pid of another parent counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_kill_9_in_the_middle_of_a_task(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "data").start()
     try:
@@ -33,7 +51,15 @@ def test_kill_9_in_the_middle_of_a_task(tmp_path: Path) -> None:
         with server.client(key) as client:
             task_id = submit(client, {"prompt": "[Verse]\nfall down\nget up", "duration": 10})
         wait_status(server, key, task_id, "IN_PROGRESS")
+        assert server.process is not None
+        orphans = _children(server.process.pid)
+        assert orphans, "the server has no render processes"
         server.kill()
+        # Render processes notice their service is gone and end, even when idle.
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in orphans) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in orphans if _alive(pid)]
         server.start()
         with server.client(key) as client:
             task = wait_until(client, [task_id], timeout_s=240)[task_id]

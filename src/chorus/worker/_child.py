@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.queues import Queue
@@ -37,10 +38,20 @@ def init(queue: Queue[Any], target: str, parent_pid: int) -> None:
     _process["queue"] = queue
     _process["parent_pid"] = parent_pid
     _process["render"] = getattr(importlib.import_module(module_name), attr)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     # The pronouncing dictionary and pinyin tables load now, not in the first song.
     from chorus.engine.lyrics import preload
 
     preload()
+
+
+def _exit_with_parent(parent_pid: int, interval_s: float = 1.0) -> None:
+    """End this process once the service that started it is gone (killed, crashed): an
+    idle render process would otherwise wait on the pool's pipe forever, holding the
+    voice model's memory."""
+    while os.getppid() == parent_pid:
+        time.sleep(interval_s)
+    os._exit(0)
 
 
 def ready() -> bool:
