@@ -11,9 +11,7 @@ any other; :mod:`chorus.acts.join` does the audio.
 from __future__ import annotations
 
 import json
-import secrets
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from chorus.keys.service import KeyInfo
 from chorus.media.service import clip_dir
 from chorus.tasks import repository
 from chorus.tasks.models import Clip, Task
-from chorus.tasks.service import Enqueue
+from chorus.tasks.service import Enqueue, new_clips, new_task
 
 CONCAT_MODE = "concat"
 # An extension chain longer than this is refused (and a loop in bad data cannot hang us).
@@ -112,14 +110,12 @@ def submit_concat(
     first = links[0][0].task
     duration = sum(cut or 0.0 for _, cut in links[:-1]) + float(clip.duration or source.duration)
     lyrics = "\n\n".join(link.task.lyrics.strip() for link, _ in links if link.task.lyrics.strip())
-    task = Task(
-        id=str(uuid.uuid4()),
-        key_id=key.id,
-        action="MUSIC",
-        status="SUBMITTED",
-        fail_reason="",
+    task = new_task(
+        key,
+        "MUSIC",
+        CONCAT_MODE,
+        now,
         notify_hook="",
-        mode=CONCAT_MODE,
         mv=source.mv,
         input_json=json.dumps({"task": CONCAT_MODE, "clip_id": clip.id}),
         gpt_description_prompt=first.gpt_description_prompt,
@@ -131,27 +127,8 @@ def submit_concat(
         duration=round(duration, 3),
         continue_clip_id=clip.id,
         continue_at=None,
-        progress=0,
-        attempts=0,
-        submit_time=int(now),
-        start_time=0,
-        finish_time=0,
-        updated_at=now,
     )
-    task.clips = [
-        Clip(
-            id=str(uuid.uuid4()),
-            idx=1,
-            seed=secrets.randbits(62),
-            status="submitted",
-            progress=0,
-            audio_seconds=0.0,
-            attempt=0,
-            error_message="",
-            created_at=now,
-            updated_at=now,
-        )
-    ]
+    task.clips = new_clips(1, now)
     repository.add(session, task)
     task_id = task.id
     after_commit(session, lambda: enqueue(task_id))

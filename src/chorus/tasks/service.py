@@ -69,7 +69,8 @@ def _check_mv(mv: str | None) -> str:
     return value
 
 
-def _new_task(key: KeyInfo, action: str, mode: str, now: float, **fields: Any) -> Task:
+def new_task(key: KeyInfo, action: str, mode: str, now: float, **fields: Any) -> Task:
+    """A SUBMITTED task of ``key``, not yet added to a session."""
     return Task(
         id=str(uuid.uuid4()),
         key_id=key.id,
@@ -85,6 +86,25 @@ def _new_task(key: KeyInfo, action: str, mode: str, now: float, **fields: Any) -
         updated_at=now,
         **fields,
     )
+
+
+def new_clips(count: int, now: float) -> list[Clip]:
+    """``count`` submitted clips, each with its own random seed."""
+    return [
+        Clip(
+            id=str(uuid.uuid4()),
+            idx=idx,
+            seed=secrets.randbits(62),
+            status="submitted",
+            progress=0,
+            audio_seconds=0.0,
+            attempt=0,
+            error_message="",
+            created_at=now,
+            updated_at=now,
+        )
+        for idx in range(1, count + 1)
+    ]
 
 
 def submit_music(
@@ -133,7 +153,7 @@ def submit_music(
         # Kept with the request as received; the worker reads it from there.
         received["voice"] = body.voice
     now = time.time()
-    task = _new_task(
+    task = new_task(
         key,
         "MUSIC",
         mode,
@@ -151,21 +171,7 @@ def submit_music(
         continue_clip_id=continue_clip_id,
         continue_at=continue_at,
     )
-    task.clips = [
-        Clip(
-            id=str(uuid.uuid4()),
-            idx=idx,
-            seed=secrets.randbits(62),
-            status="submitted",
-            progress=0,
-            audio_seconds=0.0,
-            attempt=0,
-            error_message="",
-            created_at=now,
-            updated_at=now,
-        )
-        for idx in range(1, CLIPS_PER_TASK + 1)
-    ]
+    task.clips = new_clips(CLIPS_PER_TASK, now)
     repository.add(session, task)
     task_id = task.id
     after_commit(session, lambda: enqueue(task_id))
@@ -206,7 +212,7 @@ def submit_lyrics(session: Session, key: KeyInfo, body: SubmitLyrics, enqueue: E
     if not idea:
         raise InvalidRequest("prompt: must not be empty", field="prompt")
     hook = _check_hook(_text(body.notify_hook))
-    task = _new_task(
+    task = new_task(
         key,
         "LYRICS",
         "lyrics",
