@@ -75,6 +75,12 @@ def intelligibility_counts(score: Score, audio: np.ndarray) -> tuple[int, int]:
     return found, total
 
 
+def intelligibility(score: Score, audio: np.ndarray) -> float:
+    """Share of sung words the recognizer found (0..1) in a vocal track at ``SR``."""
+    found, total = intelligibility_counts(score, audio)
+    return found / total if total else float("nan")
+
+
 def spoken_reference(lines: tuple[str, ...]) -> float:
     """Recognition of the lines spoken plainly by the same voice, no singing."""
     singer = Singer.get()
