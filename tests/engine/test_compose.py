@@ -321,3 +321,17 @@ def test_compose_is_json_round_trippable(make_request: MakeRequest) -> None:
     score = compose(make_request(lyrics="[Verse]\n你好 world"))
     assert Score.from_dict(score.to_dict()).to_json() == score.to_json()
     assert all(isinstance(n, SungNote) for n in Score.from_dict(score.to_dict()).vocal)
+
+
+@pytest.mark.parametrize("tags", ["acoustic folk ballad, female vocals", "slow soul ballad"])
+def test_a_short_slow_song_sings_its_first_line_instead_of_an_intro(tags: str) -> None:
+    lyrics = (
+        "[Verse]\nWalking down the streets beneath the city lights\n"
+        "Neon signs are flickering and lighting up the night\n"
+    )
+    score = compose(SongRequest(tags=tags, lyrics=lyrics, duration=16.0, seed=3))
+    sung = {n.word.lower() for n in score.vocal}
+    assert {"walking", "streets", "lights"} <= sung
+    assert score.sections[0].kind == "Verse"
+    assert score.sections[-1].kind == "Outro"
+    assert score.extra["lyrics_truncated"] is True

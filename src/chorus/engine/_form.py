@@ -169,6 +169,11 @@ def plan_form(
             used += part.bars
             continue
         fit = (total_bars - used) // part.phrase_bars
+        if fit < 1 and not any(p.phrases for p in body) and head is not None and not head.phrases:
+            # A short song sings its first line rather than spend its time on an intro.
+            used -= head.bars
+            head = None
+            fit = (total_bars - used) // part.phrase_bars
         if fit >= 1:
             body.append(replace(part, phrases=part.phrases[:fit], bars=fit * part.phrase_bars))
             used += fit * part.phrase_bars
