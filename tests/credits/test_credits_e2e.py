@@ -39,7 +39,9 @@ def test_charges_refusal_success_and_cancel_refund(server: LiveServer) -> None:
     key = server.new_key(name, credits=start)
     with server.client(key) as client, server.client(ADMIN_KEY) as admin:
         lyrics = submit(client, {"prompt": "a song about coins"}, "lyrics")
-        music = submit(client, {"prompt": "[Verse]\npay the piper", "tags": "folk", "duration": 60})
+        music = submit(
+            client, {"prompt": "[Verse]\npay the piper", "tags": "folk", "duration": 120}
+        )
         assert balance(server, name) == start - PRICES.price_lyrics - PRICES.price_music
         short = client.post("/suno/submit/music", json={"prompt": "[Verse]\none more"})
         assert short.status_code == 402
@@ -48,8 +50,7 @@ def test_charges_refusal_success_and_cancel_refund(server: LiveServer) -> None:
         assert short.json()["message"].startswith("credits:")
         tasks = admin.get("/admin/tasks", params={"key": name}).json()
         assert sorted(t["task_id"] for t in tasks) == sorted([lyrics, music])
-        done = wait_until(client, [lyrics])
-        assert done[lyrics]["status"] == "SUCCESS"
+        # Cancel while the song is surely still being made (it renders for seconds).
         cancelled = admin.post(f"/admin/tasks/{music}/cancel")
         assert cancelled.status_code == 200, (
             cancelled.text,
@@ -61,6 +62,8 @@ def test_charges_refusal_success_and_cancel_refund(server: LiveServer) -> None:
         fetched = client.get(f"/suno/fetch/{music}").json()["data"]
         assert fetched["status"] == "FAILURE" and "cancelled" in fetched["fail_reason"]
         assert {clip["status"] for clip in fetched["data"]} == {"error"}
+        done = wait_until(client, [lyrics])
+        assert done[lyrics]["status"] == "SUCCESS"
     # The lyrics task keeps its charge; the cancelled one is refunded once.
     assert balance(server, name) == start - PRICES.price_lyrics
     rows = [(r["reason"], r["delta"], r["task_id"]) for r in ledger(server, name)]
