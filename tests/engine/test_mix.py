@@ -17,7 +17,6 @@ from chorus.engine.mix import (
     Mixer,
     loudness_lufs,
     master,
-    mix_section,
     preview_master,
     provisional_gain,
     true_peak_dbtp,
@@ -152,7 +151,7 @@ def test_instrumental_mix_is_the_band() -> None:
     sr = 22050
     score = band_score(duration=4.0)
     stems = BandRenderer(score, sr=sr).render(0.0, 4.0)
-    out = mix_section(stems, None, score, sr=sr)
+    out = Mixer(score, sr).mix(stems, None)
     np.testing.assert_allclose(out, sum(stems.values()), atol=1e-6)
 
 
@@ -186,7 +185,7 @@ def test_section_mixes_join_without_clicks_and_reverb_carries_over() -> None:
 def test_mismatched_lengths_are_refused() -> None:
     score = band_score(duration=2.0)
     with pytest.raises(ValueError, match="differ in length"):
-        mix_section({"drums": np.zeros((100, 2))}, np.zeros(99), score)
+        Mixer(score).mix({"drums": np.zeros((100, 2))}, np.zeros(99))
 
 
 def test_meter_fed_in_chunks_agrees_with_whole_measurement() -> None:

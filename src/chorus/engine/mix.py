@@ -33,7 +33,6 @@ __all__ = [
     "finish_master",
     "loudness_lufs",
     "master",
-    "mix_section",
     "preview_master",
     "provisional_gain",
     "true_peak_dbtp",
@@ -159,20 +158,6 @@ class Mixer:
             self._activity_ref = 0.5 * float(loud.mean()) if len(loud) else 1.0
         result: np.ndarray = np.clip(env / self._activity_ref, 0.0, 1.0)
         return result
-
-
-def mix_section(
-    stems: Mapping[str, np.ndarray],
-    vocals: np.ndarray | None,
-    score: Score,
-    sr: int = 44100,
-) -> np.ndarray:
-    """Mix one stretch of audio on its own: stereo premaster (n, 2) float32.
-
-    For a song rendered section by section use one :class:`Mixer` for all sections, so
-    filter states and the reverb tail carry across the joins.
-    """
-    return Mixer(score, sr).mix(stems, vocals)
 
 
 def master(
