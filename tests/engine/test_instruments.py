@@ -170,3 +170,54 @@ def test_subset_rejects_what_is_not_a_soundfont(tmp_path: Path) -> None:
     bogus.write_bytes(b"RIFF\0\0\0\0WAVEnothing")
     with pytest.raises(ValueError, match="not a SoundFont"):
         subset_sf2(bogus, [(0, 0)])
+
+
+def _spectrum_db(audio: np.ndarray, sr: int, edges: list[float]) -> np.ndarray:
+    power = np.square(np.abs(np.fft.rfft(audio.mean(axis=1).astype(np.float64))))
+    freqs = np.fft.rfftfreq(len(audio), 1.0 / sr)
+    bands = [power[(freqs >= a) & (freqs < b)].sum() for a, b in itertools.pairwise(edges)]
+    return 10 * np.log10(np.asarray(bands) + 1e-30)
+
+
+def test_dull_instruments_play_at_half_rate_and_drums_never() -> None:
+    sr = 44100
+    renderer = BandRenderer(band_score(duration=4.0), sr=sr)
+    rates = {
+        stem: [player.upsampler is not None for player in players]
+        for stem, players in renderer._players.items()
+    }
+    assert rates["bass"] == [True]  # a bass has nothing above 11 kHz
+    assert rates["drums"] == [False]  # cymbals do
+
+
+def test_a_half_rate_track_sounds_like_the_full_rate_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    sr = 44100
+    score = band_score(duration=6.0)
+    bass_only = replace(score, tracks=tuple(t for t in score.tracks if t.stem == "bass"))
+    half = BandRenderer(bass_only, sr=sr)
+    assert half._players["bass"][0].upsampler is not None
+    monkeypatch.setattr("chorus.engine.instruments.HALF_RATE_MAX_HIGH_SHARE", 0.0)
+    full = BandRenderer(bass_only, sr=sr)
+    assert full._players["bass"][0].upsampler is None
+    a, b = half.render(0.0, 6.0)["bass"], full.render(0.0, 6.0)["bass"]
+    assert _rms(a) == pytest.approx(_rms(b), rel=0.05)
+    edges = [20.0, 100.0, 300.0, 1000.0, 3000.0, 8000.0]
+    got, want = _spectrum_db(a, sr, edges), _spectrum_db(b, sr, edges)
+    audible = want > want.max() - 40.0  # bands more than 40 dB down are not compared
+    assert audible.sum() >= 3
+    np.testing.assert_allclose(got[audible], want[audible], atol=1.0)
+    # In time with the full-rate track: the delay of the interpolator is under a ms.
+    lag = np.argmax(np.correlate(a[:sr, 0], b[: sr - 200, 0], mode="valid"))
+    assert lag < 0.001 * sr
+
+
+def test_half_rate_tracks_join_seamlessly_over_odd_ranges() -> None:
+    sr = 44100
+    score = band_score(duration=3.0)
+    bass_only = replace(score, tracks=tuple(t for t in score.tracks if t.stem == "bass"))
+    whole = BandRenderer(bass_only, sr=sr).render(0.0, 3.0)["bass"]
+    renderer = BandRenderer(bass_only, sr=sr)
+    cuts = [0.0, 1 / sr, 0.5 + 1 / sr, 1.7, 2.2 + 3 / sr, 3.0]
+    joined = np.concatenate([renderer.render(a, b)["bass"] for a, b in itertools.pairwise(cuts)])
+    assert joined.shape == whole.shape
+    assert _rms(joined - whole) < 0.05 * _rms(whole)

@@ -101,6 +101,36 @@ def load_soundfont(path: Path, presets: Iterable[Preset]) -> _tsf.SoundFont:
             return _load_whole(str(path))
 
 
+_high_shares: dict[tuple[str, Preset, int, int], float] = {}
+
+
+def high_share(path: Path, font: _tsf.SoundFont, preset: Preset, key: int, sr: int) -> float:
+    """The share of its energy that ``preset`` of ``font`` (loaded from ``path``) puts
+    above a quarter of ``sr`` when it plays ``key``: a test note held half a second and
+    let go, at ``sr`` Hz. Remembered per font, preset, key and rate."""
+    wanted = (str(path), preset, int(key), int(sr))
+    with _lock:
+        known = _high_shares.get(wanted)
+    if known is not None:
+        return known
+    player = clone(font, sr, 0.0, 16)
+    drum = preset[0] == DRUM_BANK
+    player.channel_set_preset_number(0, preset[1], drum)
+    audio = np.zeros((round(0.8 * sr), 2), dtype=np.float32)
+    held = round(0.5 * sr)
+    player.channel_note_on(0, int(min(max(key, 0), 127)), 0.8)
+    player.render(audio[:held], False)
+    player.channel_note_off(0, int(min(max(key, 0), 127)))
+    player.render(audio[held:], False)
+    power = np.square(np.abs(np.fft.rfft(audio.mean(axis=1))))
+    freqs = np.fft.rfftfreq(len(audio), 1.0 / sr)
+    total = float(power.sum())
+    share = float(power[freqs > sr / 4].sum()) / total if total > 0 else 0.0
+    with _lock:
+        _high_shares[wanted] = share
+    return share
+
+
 def clone(font: _tsf.SoundFont, sr: int, gain_db: float, max_voices: int) -> Synth:
     """An independent player on ``font``'s samples (voices and channels of its own)."""
     player = _tsf.SoundFont(font)

@@ -6,13 +6,19 @@ and lets gain and pan be applied exactly afterwards; a SoundFont's own pan canno
 overridden for stereo samples, which are panned hard left and right inside the font. The
 renderer keeps its synthesizers between calls, so rendering consecutive ranges (section
 by section) gives the same audio as one long render: notes ringing over a join go on.
+
+A track whose instrument has nothing audible above a quarter of the output rate (pads,
+basses, strings, most keys and guitars; see :func:`chorus.engine._soundfont.high_share`)
+is synthesized at half the rate and interpolated up (:mod:`chorus.engine._upsample`):
+the synthesizer's work is per voice and per sample, so this halves it for that track.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -26,9 +32,11 @@ from chorus.engine._soundfont import (
     Synth,
     clone,
     find_soundfont,
+    high_share,
     load_soundfont,
     soundfont_name,
 )
+from chorus.engine._upsample import Upsampler
 from chorus.engine.score import Score, Stem, Track
 
 __all__ = ["BAND_STEMS", "BandRenderer", "SoundFontError", "find_soundfont"]
@@ -43,14 +51,19 @@ MAX_VOICES = 96
 # Drum hits are one-shots; their written length only matters for looped samples, so a
 # short written hit still rings out (a crash lasts seconds).
 DRUM_MIN_SECONDS = 3.0
+# A track plays at half rate when its highest note puts less than this share of its
+# energy above a quarter of the output rate (-40 dB: a trace, and masked by the band).
+HALF_RATE_MAX_HIGH_SHARE = 1e-4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Player:
     """One track's synthesizer, output gains and note events.
 
     Events are sorted by time; ``kind`` is 0 for note-off, 1 for note-on, so at equal
-    times a note ends before the next one on the same key starts.
+    times a note ends before the next one on the same key starts. A half-rate player
+    (``upsampler`` set) synthesizes at half the output rate; ``pending`` holds the output
+    frame it made beyond the last range (a range may span an odd number of frames).
     """
 
     synth: Synth
@@ -60,6 +73,8 @@ class _Player:
     channels: np.ndarray
     keys: np.ndarray
     velocities: np.ndarray  # 0..1
+    upsampler: Upsampler | None = None
+    pending: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
 
 
 def _resolve(track: Track, available: frozenset[Preset]) -> Preset:
@@ -138,7 +153,11 @@ class BandRenderer:
         self._clock = 0.0  # where the previous range ended, seconds
 
     def _player(self, font: object, track: Track, preset: Preset) -> _Player:
-        synth = clone(font, self.sr, SYNTH_GAIN_DB, MAX_VOICES)
+        top = max(n.pitch for n in track.notes)
+        half = not track.is_drum and (
+            high_share(self.soundfont_path, font, preset, top, self.sr) < HALF_RATE_MAX_HIGH_SHARE
+        )
+        synth = clone(font, self.sr // 2 if half else self.sr, SYNTH_GAIN_DB, MAX_VOICES)
         channel = DRUM_CHANNEL if track.is_drum else 0
         synth.channel_set_preset_number(channel, preset[1], track.is_drum)
         times, kinds, channels, keys, velocities = _events([(track, channel)])
@@ -147,7 +166,8 @@ class BandRenderer:
         weights = max(float(track.gain), 0.0) * np.array(
             [min(1.0, 1.0 - pan), min(1.0, 1.0 + pan)], dtype=np.float32
         )
-        return _Player(synth, weights, times, kinds, channels, keys, velocities)
+        upsampler = Upsampler(2) if half else None
+        return _Player(synth, weights, times, kinds, channels, keys, velocities, upsampler)
 
     def render(self, start: float, end: float) -> dict[Stem, np.ndarray]:
         """Stereo float32 ``(n, 2)`` audio of each band stem for ``start``..``end`` seconds.
@@ -167,7 +187,10 @@ class BandRenderer:
             for player in self._players[stem]:
                 if restart:
                     self._seek(player, start)
-                self._play(player, start, end, scratch)
+                if player.upsampler is None:
+                    self._play(player, start, end, scratch, self.sr)
+                else:
+                    self._play_half_rate(player, start, end, scratch)
                 audio += scratch * player.weights
             out[stem] = audio
         self._clock = end
@@ -175,6 +198,9 @@ class BandRenderer:
 
     def _seek(self, player: _Player, at: float) -> None:
         synth = player.synth
+        if player.upsampler is not None:
+            player.upsampler.reset()
+            player.pending = player.pending[:0]
         for channel in set(player.channels.tolist()):
             synth.channel_sounds_off(channel)
         # Strike again the notes that began before ``at`` and are still held there.
@@ -189,12 +215,28 @@ class BandRenderer:
         for (channel, key), velocity in held.items():
             synth.channel_note_on(channel, key, velocity)
 
-    def _play(self, player: _Player, start: float, end: float, audio: np.ndarray) -> None:
-        """Write ``player``'s sound for ``start``..``end`` into ``audio`` (C-contiguous)."""
+    def _play_half_rate(self, player: _Player, start: float, end: float, audio: np.ndarray) -> None:
+        """Like :meth:`_play` for a half-rate player: synthesize the frames still missing
+        at half the rate, double the rate, keep any frame beyond ``audio`` for next time."""
+        assert player.upsampler is not None
+        n, held = len(audio), len(player.pending)
+        frames = math.ceil(max(n - held, 0) / 2)
+        half = np.empty((frames, 2), dtype=np.float32)
+        begin = start + held / self.sr
+        self._play(player, begin, begin + 2 * frames / self.sr, half, self.sr / 2)
+        made = np.concatenate([player.pending, player.upsampler.process(half)])
+        audio[:] = made[:n]
+        player.pending = made[n:].copy()
+
+    def _play(
+        self, player: _Player, start: float, end: float, audio: np.ndarray, rate: float
+    ) -> None:
+        """Write ``player``'s sound for ``start``..``end`` into ``audio`` (C-contiguous),
+        synthesized at ``rate`` Hz."""
         n = len(audio)
         lo = np.searchsorted(player.times, start, side="left")
         hi = np.searchsorted(player.times, end, side="left")
-        offsets = np.clip(np.round((player.times[lo:hi] - start) * self.sr), 0, n).astype(int)
+        offsets = np.clip(np.round((player.times[lo:hi] - start) * rate), 0, n).astype(int)
         synth = player.synth
         pos = 0
         for i, offset in zip(range(lo, hi), offsets, strict=True):

@@ -34,7 +34,11 @@ def _track(name: str, events: list[Event]) -> mido.MidiTrack:
     now = 0
     # Sort by time, then note-offs before note-ons so repeated pitches retrigger.
     for tick, _order, message in sorted(events, key=lambda e: (e[0], e[1])):
-        track.append(message.copy(time=tick - now))
+        if isinstance(message, mido.Message):
+            # Values were range-checked when the message was made.
+            track.append(message.copy(skip_checks=True, time=tick - now))
+        else:
+            track.append(message.copy(time=tick - now))
         now = tick
     track.append(mido.MetaMessage("end_of_track", time=0))
     return track
@@ -47,10 +51,16 @@ def _notes(score: Score, channel: int, notes: list[tuple[float, float, int, int]
         off = max(on + 1, _ticks(start + duration, score))
         pitch = min(127, max(0, raw_pitch))
         velocity = min(127, max(1, raw_velocity))
-        events.append(
-            (on, 2, mido.Message("note_on", channel=channel, note=pitch, velocity=velocity))
+        # Clamped above, so mido's per-message validation (most of the export's time) is
+        # skipped.
+        on_message = mido.Message(
+            "note_on", skip_checks=True, channel=channel, note=pitch, velocity=velocity
         )
-        events.append((off, 0, mido.Message("note_off", channel=channel, note=pitch, velocity=0)))
+        off_message = mido.Message(
+            "note_off", skip_checks=True, channel=channel, note=pitch, velocity=0
+        )
+        events.append((on, 2, on_message))
+        events.append((off, 0, off_message))
     return events
 
 

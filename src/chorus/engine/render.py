@@ -21,7 +21,6 @@ from chorus.engine._files import atomic_write_json
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
 from chorus.engine.encode import (
-    STREAM_LAME_QUALITY,
     Mp3StreamWriter,
     atomic_path,
     pcm16,
@@ -99,7 +98,7 @@ def render_song(
     gain: float | None = None
     pos = 0
     stream_path = out_dir / "stream.mp3"
-    with Mp3StreamWriter(stream_path, sr=SAMPLE_RATE, quality=STREAM_LAME_QUALITY) as stream:
+    with Mp3StreamWriter(stream_path, sr=SAMPLE_RATE) as stream:
         for (start, end), n in zip(bounds, lengths, strict=True):
             with clock.stage("band"):
                 band_stems = {str(k): v for k, v in band.render(start, end).items()}
