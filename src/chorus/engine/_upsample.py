@@ -37,7 +37,8 @@ class Upsampler:
 
     def __init__(self, channels: int) -> None:
         self.channels = channels
-        self._history = np.zeros((2 * TAPS_PER_SIDE - 1, channels), dtype=np.float32)
+        # Channel-major, so each channel's convolution runs over contiguous memory.
+        self._history = np.zeros((channels, 2 * TAPS_PER_SIDE - 1), dtype=np.float32)
 
     def reset(self) -> None:
         self._history[:] = 0.0
@@ -45,12 +46,12 @@ class Upsampler:
     def process(self, chunk: np.ndarray) -> np.ndarray:
         """The next ``2 * len(chunk)`` output frames."""
         m = len(chunk)
-        buffer = np.concatenate([self._history, np.asarray(chunk, dtype=np.float32)])
+        buffer = np.concatenate([self._history, np.asarray(chunk, dtype=np.float32).T], axis=1)
         out = np.empty((2 * m, self.channels), dtype=np.float32)
         if m:
             centre = TAPS_PER_SIDE - 1
-            out[0::2] = buffer[centre : centre + m]
+            out[0::2] = buffer[:, centre : centre + m].T
             for channel in range(self.channels):
-                out[1::2, channel] = np.convolve(buffer[:, channel], _TAPS, mode="valid")
-        self._history = buffer[len(buffer) - len(self._history) :].copy()
+                out[1::2, channel] = np.convolve(buffer[channel], _TAPS, mode="valid")
+        self._history = buffer[:, buffer.shape[1] - self._history.shape[1] :].copy()
         return out
