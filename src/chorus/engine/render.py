@@ -50,9 +50,9 @@ MAX_CHUNK_S = 6.0
 ENCODE_SAMPLES = 1 << 17  # final encoding works on about 3 s at a time
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
-# MP3 encoding lifts true peaks by up to about half a dB (measured up to 0.47 dB on
-# dense EDM): the master stays this far under the ceiling so the MP3 itself keeps it.
-CODEC_HEADROOM_DB = 0.7
+# MP3 encoding lifts true peaks (measured up to 0.75 dB on dense EDM at LAME quality 7,
+# 0.47 dB at 5): the master stays this far under the ceiling so the MP3 itself keeps it.
+CODEC_HEADROOM_DB = 1.0
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 # Share of the whole render each phase takes, for the progress fraction.
