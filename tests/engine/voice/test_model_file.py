@@ -51,6 +51,31 @@ def test_a_cached_model_is_reused_not_patched_again(
     assert cached.stat().st_mtime_ns == before
 
 
+def test_a_new_patch_replaces_the_files_of_older_ones(
+    cached: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model_path, _ = _piper._model_paths()
+    older = tmp_path / f"{model_path.stem}-sing-0000000000000000.onnx"
+    older.write_bytes(b"an earlier patch")
+    other_voice = tmp_path / "another-voice-sing-0000000000000000.onnx"
+    other_voice.write_bytes(b"not ours")
+    monkeypatch.setenv("CHORUS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(
+        _piper, "write_patched_model", lambda _src, dst: Path(dst).write_bytes(cached.read_bytes())
+    )
+
+    monkeypatch.setattr(_piper.subprocess, "run", lambda *a, **k: _Failed())
+    made = _piper.patched_model_file(model_path)
+    assert made.is_file()
+    assert not older.exists()
+    assert other_voice.exists()
+
+
+class _Failed:
+    returncode = 1
+    stderr = b"no child process here"
+
+
 def test_the_name_changes_with_the_source_model(tmp_path: Path) -> None:
     source = tmp_path / "voice.onnx"
     source.write_bytes(b"one")

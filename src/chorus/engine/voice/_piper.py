@@ -78,9 +78,12 @@ def cache_dir() -> Path:
 
 def _cached_name(model_path: Path) -> str:
     """A file name that changes with the source model and with the patch itself."""
+    from importlib.metadata import version
+
     stat = model_path.stat()
     key = f"{model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_PATCH_VERSION}"
-    key += f"|{_NOISE_FRAMES}|{_NOISE_CHANNELS}"
+    # The patch is made with piper's and onnx's own code: a new release makes a new file.
+    key += f"|{_NOISE_FRAMES}|{_NOISE_CHANNELS}|{version('piper-tts')}|{version('onnx')}"
     return f"{model_path.stem}-sing-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
 
 
@@ -105,15 +108,22 @@ def patched_model_file(model_path: Path) -> Path:
             capture_output=True,
             check=False,
         )
-        if child.returncode == 0 and target.is_file():
-            return target
-        log.warning(
-            "patching the voice in a child process failed (%s); patching here",
-            child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
-        )
-        write_patched_model(str(model_path), str(target))
+        if child.returncode != 0 or not target.is_file():
+            log.warning(
+                "patching the voice in a child process failed (%s); patching here",
+                child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
+            )
+            write_patched_model(str(model_path), str(target))
+        _forget_older(target, model_path)
         return target
     raise OSError("no writable folder for the patched voice model")
+
+
+def _forget_older(current: Path, model_path: Path) -> None:
+    """Delete the files earlier versions of the patch left for the same voice."""
+    for old in current.parent.glob(f"{model_path.stem}-sing-*.onnx"):
+        if old != current:
+            old.unlink(missing_ok=True)
 
 
 def write_patched_model(model_path: str, target: str) -> None:
