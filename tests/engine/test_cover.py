@@ -10,6 +10,7 @@ import pytest
 from _factories import band_score
 from PIL import Image
 
+from chorus.engine import cover
 from chorus.engine.cover import make_cover
 from chorus.engine.score import Score
 
@@ -72,3 +73,20 @@ def test_palette_follows_the_mood(tmp_path: Path) -> None:
         return float(np.mean(values))
 
     assert brightness("happy") > brightness("dark") + 15
+
+
+def test_chinese_titles_are_drawn_in_chinese_where_a_cjk_font_is_installed() -> None:
+    # scripts/setup installs Debian's fonts-wqy-microhei.
+    assert cover._font_files()[1] is not None
+    shown, font = cover._drawable("星空下的歌", 60)
+    assert shown == "星空下的歌"
+    assert cover._has_glyphs(font, shown)
+
+
+def test_chinese_titles_fall_back_to_pinyin_without_a_cjk_font(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    latin, _ = cover._font_files()
+    monkeypatch.setattr(cover, "_font_files", lambda: (latin, None))
+    shown, _ = cover._drawable("星空", 60)
+    assert shown == "xīng kōng"
