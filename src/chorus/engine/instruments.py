@@ -52,8 +52,10 @@ MAX_VOICES = 96
 # short written hit still rings out (a crash lasts seconds).
 DRUM_MIN_SECONDS = 3.0
 # A track plays at half rate when its highest note puts less than this share of its
-# energy above a quarter of the output rate (-40 dB: a trace, and masked by the band).
-HALF_RATE_MAX_HIGH_SHARE = 1e-4
+# energy above a quarter of the output rate (-30 dB; in the mix that is a trace under the
+# drums' and the voice's own highs). Pads, basses, strings, keys and guitars qualify in
+# FluidR3; cymbals, bright leads and plucked synths do not.
+HALF_RATE_MAX_HIGH_SHARE = 1e-3
 
 
 @dataclass(slots=True)
