@@ -335,3 +335,17 @@ def test_a_short_slow_song_sings_its_first_line_instead_of_an_intro(tags: str) -
     assert score.sections[0].kind == "Verse"
     assert score.sections[-1].kind == "Outro"
     assert score.extra["lyrics_truncated"] is True
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dropping_the_intro_for_a_line_that_then_fits_is_not_truncation(seed: int) -> None:
+    one_line = "[Verse]\nI remember every word you said to me"
+    score = compose(SongRequest(tags="slow soul ballad", lyrics=one_line, duration=10, seed=seed))
+    sung = " ".join(dict.fromkeys(n.word.lower() for n in score.vocal))
+    assert sung == "i remember every word you said to me"
+    assert score.sections[0].kind == "Verse"  # the intro made room for it
+    assert score.extra["lyrics_truncated"] is False
+    two_lines = one_line + "\nUnder silver moonlight by the sea"
+    score = compose(SongRequest(tags="slow soul ballad", lyrics=two_lines, duration=10, seed=seed))
+    assert "moonlight" not in {n.word.lower() for n in score.vocal}
+    assert score.extra["lyrics_truncated"] is True

@@ -33,7 +33,7 @@ def test_a_step_is_delayed_by_the_taps() -> None:
     up = Upsampler(1).process(np.ones((100, 1), dtype=np.float32))[:, 0]
     # Halfway between input frames -1 (silence before the start) and 0 (the step).
     assert up[2 * TAPS_PER_SIDE - 1] == pytest.approx(0.5, abs=1e-3)
-    assert np.abs(up[: TAPS_PER_SIDE]).max() < 0.01
+    assert np.abs(up[:TAPS_PER_SIDE]).max() < 0.01
     assert up[2 * TAPS_PER_SIDE] == pytest.approx(1.0, abs=1e-6)
     assert up[-1] == pytest.approx(1.0, abs=1e-3)
 

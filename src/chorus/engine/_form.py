@@ -145,8 +145,9 @@ def plan_form(
     used = (head.bars if head else 0) + tail.bars
     truncated = False
     if used > total_bars and head is not None:
+        # Only a sung intro loses lyrics here; an instrumental one just gets shorter.
+        truncated = bool(head.phrases)
         head = None if head.phrases else replace(head, bars=max(0, total_bars - tail.bars))
-        truncated = True
         used = (head.bars if head else 0) + tail.bars
     body: list[Part] = []
     spare_bars = 4 if total_bars < 48 else 8
@@ -173,6 +174,10 @@ def plan_form(
             # A short song sings its first line rather than spend its time on an intro.
             used -= head.bars
             head = None
+            if used + part.bars <= total_bars:
+                body.append(part)
+                used += part.bars
+                continue
             fit = (total_bars - used) // part.phrase_bars
         if fit >= 1:
             body.append(replace(part, phrases=part.phrases[:fit], bars=fit * part.phrase_bars))
