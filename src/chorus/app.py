@@ -134,7 +134,7 @@ def create_app(
         generated = await db.run(bootstrap_admin, settings.admin_key)
         if generated:
             log.warning("generated the admin key (shown once): %s", generated)
-        tasks = TaskCache(db, settings.effective_public_base_url)
+        tasks = TaskCache(db, settings.effective_public_base_url, ttl_s=settings.task_cache_ttl_s)
         state = AppState(settings=settings, db=db, keys=KeyCache(db), tasks=tasks)
         state.metrics = metrics
         redis = None

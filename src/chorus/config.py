@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, le=100)
     # On shutdown, running tasks get this long to finish before being handed back.
     shutdown_grace_s: float = Field(default=5.0, ge=0)
+    # How long a fetch may answer from memory about a task that is not finished (seconds;
+    # 0: read it every time). Another process sharing the database may move it meanwhile;
+    # this process's own changes and finished tasks are always answered as they are.
+    task_cache_ttl_s: float = Field(default=1.0, ge=0)
 
     # Optional OpenAI-compatible chat API for lyrics, titles and tags; the built-in writer
     # answers when these are unset or the API fails.

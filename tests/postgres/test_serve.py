@@ -168,7 +168,6 @@ def test_two_processes_send_each_callback_once(
                     submit(client, {"prompt": f"a bridge {n}", "notify_hook": hooks.url}, "lyrics")
                     for n in range(3)
                 ]
-                # Each process answers fetches from its own cache: ask the one that runs them.
                 done = wait_until(client, ids, timeout_s=120)
             assert {task["status"] for task in done.values()} == {"SUCCESS"}
             task_ids += ids
