@@ -20,8 +20,9 @@ GOOD = {
 class FakeChatApi:
     """Answers ``POST /v1/chat/completions`` according to ``behaviour``.
 
-    Behaviours: good, fenced, slow, http500, http429, not_json, not_completion, missing,
-    wrong_types, empty_lyrics, no_markers, long_title.
+    Behaviours: good, fenced, slow, held (the good answer once ``release`` is set),
+    http500, http429, not_json, not_completion, missing, wrong_types, empty_lyrics,
+    no_markers, long_title.
     """
 
     def __init__(self) -> None:
@@ -29,6 +30,7 @@ class FakeChatApi:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.slow_s = 2.0
+        self.release = threading.Event()
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,8 +75,10 @@ class FakeChatApi:
             return 200, b'{"hello": "world"}'
         if b == "slow":
             time.sleep(self.slow_s)
+        if b == "held":
+            self.release.wait(60)
         content: str
-        if b in ("good", "slow"):
+        if b in ("good", "slow", "held"):
             content = json.dumps(GOOD)
         elif b == "fenced":
             content = "```json\n" + json.dumps(GOOD) + "\n```"

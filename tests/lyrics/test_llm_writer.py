@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import socket
 
 import httpx
@@ -7,9 +8,13 @@ import pytest
 from fake_chat_api import GOOD, FakeChatApi
 
 from chorus.config import Settings
+from chorus.engine.compose import compose
+from chorus.engine.request import SongRequest
 from chorus.exceptions import InvalidRequest
-from chorus.lyrics import LlmWriter, write_song, writer_from_settings
-from chorus.lyrics.song import parse
+from chorus.lyrics import Fit, LlmWriter, write_song, writer_from_settings
+from chorus.lyrics.fit import form_for
+from chorus.lyrics.llm import describe
+from chorus.lyrics.song import FULL_FORM, parse
 
 
 def _writer(api: FakeChatApi, timeout_s: float = 5.0) -> LlmWriter:
@@ -126,3 +131,105 @@ def test_settings_read_llm_from_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("CHORUS_LLM_API_KEY", "k")
     monkeypatch.setenv("CHORUS_LLM_MODEL", "m")
     assert isinstance(writer_from_settings(Settings()), LlmWriter)
+
+
+# -- songs of a known length -----------------------------------------------------------
+
+_VERSE = [
+    "I walked along the river road",
+    "with every word I never showed",
+    "the evening came and let me go",
+    "the water knew and told me so",
+]
+_CHORUS = [
+    "Oh paper moon, you light the way",
+    "I'll keep your silver till the day",
+    "and if the night is cold and long",
+    "you'll find me singing this old song",
+]
+_LONG_ANSWER = {
+    "title": "Paper Moon",
+    "tags": "sad ballad, male vocals",
+    "lyrics": "\n\n".join(
+        [
+            "[Verse 1]\n" + "\n".join(_VERSE),
+            "[Chorus]\n" + "\n".join(_CHORUS),
+            "[Verse 2]\n" + "\n".join(line.replace("the", "a") for line in _VERSE),
+            "[Chorus]\n" + "\n".join(_CHORUS),
+            "[Bridge]\nand when the lights go out at last\nI'll hold the moon and hold it fast",
+            "[Chorus]\n" + "\n".join(_CHORUS),
+            "[Outro]\nOh paper moon, you light the way\nand I will stay",
+        ]
+    ),
+}
+
+
+def _answer_with(monkeypatch: pytest.MonkeyPatch, api: FakeChatApi, answer: dict[str, str]) -> None:
+    completion = {
+        "id": "chatcmpl-2",
+        "object": "chat.completion",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": json.dumps(answer)},
+            }
+        ],
+    }
+    monkeypatch.setattr(api, "answer", lambda: (200, json.dumps(completion).encode()))
+
+
+def _lines(lyrics: str) -> list[str]:
+    return [line for section in parse(lyrics) for line in section.lines]
+
+
+async def test_the_model_is_asked_for_the_sections_that_fit(chat_api: FakeChatApi) -> None:
+    idea = "a pop song about a cat in a neon city"
+    await _writer(chat_api).write_song(idea, seed=1, fit=Fit(30.0))
+    short = form_for(30.0, idea)
+    assert sum(n for _, n in short) < sum(n for _, n in FULL_FORM)
+    assert describe(short) in chat_api.requests[-1]["messages"][1]["content"]
+    await _writer(chat_api).write_song(idea, seed=1)
+    asked = chat_api.requests[-1]["messages"][1]["content"]
+    assert describe(FULL_FORM) in asked and "[Bridge] 2 lines" in asked
+
+
+@pytest.mark.parametrize(("duration", "caller_tags"), [(30.0, ""), (60.0, ""), (30.0, "edm")])
+async def test_an_over_long_answer_is_cut_to_the_song(
+    chat_api: FakeChatApi, monkeypatch: pytest.MonkeyPatch, duration: float, caller_tags: str
+) -> None:
+    _answer_with(monkeypatch, chat_api, _LONG_ANSWER)
+    fit = Fit(duration, caller_tags)
+    song = await _writer(chat_api).write_song("a song about the moon", seed=3, fit=fit)
+    assert song.source == "llm" and song.note == ""
+    written = _lines(_LONG_ANSWER["lyrics"])
+    kept = _lines(song.lyrics)
+    assert 0 < len(kept) < len(written)
+    answer_sections = parse(_LONG_ANSWER["lyrics"])
+    for section in parse(song.lyrics):
+        source = next(s for s in answer_sections if s.name == section.name)
+        assert section.lines == source.lines[: len(section.lines)]
+    # Sung whole by every clip, in the style the song is sung in.
+    tags = caller_tags or song.tags
+    for seed in range(3):
+        request = SongRequest(tags=tags, lyrics=song.lyrics, duration=duration, seed=seed)
+        score = compose(request)
+        assert not score.extra["lyrics_truncated"], (seed, score.tempo)
+        assert set(kept) <= {line for s in score.sections for line in s.lines}
+
+
+async def test_an_answer_that_fits_is_kept_whole(
+    chat_api: FakeChatApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _answer_with(monkeypatch, chat_api, _LONG_ANSWER)
+    song = await _writer(chat_api).write_song("a song about the moon", seed=3, fit=Fit(300.0))
+    assert song.lyrics == _LONG_ANSWER["lyrics"]
+
+
+async def test_the_fallback_is_sized_too(chat_api: FakeChatApi) -> None:
+    chat_api.behaviour = "http500"
+    idea = "a rainy night in the city"
+    song = await _writer(chat_api).write_song(idea, seed=5, fit=Fit(30.0))
+    assert song.source == "builtin"
+    assert song.lyrics == write_song(idea, seed=5, fit=Fit(30.0)).lyrics
+    assert len(_lines(song.lyrics)) < len(_lines(write_song(idea, seed=5).lyrics))

@@ -1,6 +1,7 @@
 """The worker's lyrics writer on a real server configured with an OpenAI-compatible chat
-API (a loopback fake): what the model wrote is what the clips sing and show in every
-dialect, and when the model fails the built-in writer answers and the task records why."""
+API (a loopback fake): what the model wrote, cut to the length of the clips, is what the
+clips sing whole and show in every dialect, and when the model fails the built-in writer
+answers and the task records why."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from chorus.lyrics.fit import form_for
+from chorus.lyrics.llm import describe
+from chorus.lyrics.song import parse
 from live_server import ADMIN_KEY, LiveServer, fetch, submit, wait_until
 
 _spec = importlib.util.spec_from_file_location(
@@ -27,6 +31,20 @@ GOOD: dict[str, str] = fake_chat_api.GOOD
 
 IDEA = "a cat watching the city from a neon windowsill"
 LLM_KEY = "sk-upstream-llm-key"
+SONG_S = 10.0  # the test server's song length
+
+
+def _cut_from_good(prompt: str) -> list[str]:
+    """The words of ``prompt``, checked to be the model's lyrics cut short: its sections
+    are sections of the answer, each with the answer's first lines, and fewer lines."""
+    answer = parse(GOOD["lyrics"])
+    kept = parse(prompt)
+    assert kept
+    for section in kept:
+        source = next(s for s in answer if s.name == section.name)
+        assert section.lines == source.lines[: len(section.lines)]
+    assert sum(len(s.lines) for s in kept) < sum(len(s.lines) for s in answer)
+    return [word.lower() for s in kept for line in s.lines for word in line.split()]
 
 
 @pytest.fixture(scope="module")
@@ -96,37 +114,35 @@ def test_inspiration_clips_carry_what_the_model_wrote(
         goapi = fetch(client, task_id, dialect="goapi")["data"]
         timing = client.get(f"/suno/act/timing/{suno['data'][0]['id']}").json()["data"]
     assert suno["status"] == "SUCCESS"
+    # The model's lyrics, cut to what a 10 s song sings.
+    prompt = suno["data"][0]["metadata"]["prompt"]
+    written = _cut_from_good(prompt)
     for clip in suno["data"]:
         assert clip["title"] == GOOD["title"]
         assert clip["metadata"]["tags"] == GOOD["tags"]
-        assert clip["metadata"]["prompt"] == GOOD["lyrics"]
+        assert clip["metadata"]["prompt"] == prompt
         assert clip["metadata"]["gpt_description_prompt"] == IDEA
     for clip in flat["data"]:
         assert (clip["title"], clip["tags"], clip["prompt"]) == (
             GOOD["title"],
             GOOD["tags"],
-            GOOD["lyrics"],
+            prompt,
         )
         assert clip["gpt_description_prompt"] == IDEA
     assert json.loads(goapi["input"])["gpt_description_prompt"] == IDEA
     for clip in goapi["clips"].values():
         assert clip["title"] == GOOD["title"] and clip["metadata"]["tags"] == GOOD["tags"]
-        assert clip["metadata"]["prompt"] == GOOD["lyrics"]
+        assert clip["metadata"]["prompt"] == prompt
         assert clip["metadata"]["gpt_description_prompt"] == IDEA
-    # The engine sang the model's words.
+    # The engine sang every word the clip shows, and no other.
     sung = [w["word"].lower() for w in timing["aligned_words"]]
-    written = [
-        word.lower()
-        for line in GOOD["lyrics"].splitlines()
-        if line and not line.startswith("[")
-        for word in line.split()
-    ]
-    # A 10 s song sings the first lines of the lyrics, word for word.
-    assert len(sung) >= 4 and sung == written[: len(sung)]
+    assert sung == written
     record = _admin_record(llm_server, task_id)
     assert record["lyrics_source"] == "llm" and record["lyrics_note"] == ""
-    # The configured model was asked, with the configured key, about the idea.
-    assert any(IDEA in text for text in _user_messages(tasks["asked"]))
+    # The configured model was asked, with the configured key, about the idea, for the
+    # sections a song of this length sings.
+    asked = [text for text in _user_messages(tasks["asked"]) if IDEA in text]
+    assert asked and describe(form_for(SONG_S, IDEA)) in asked[0]
     assert {r["model"] for r in tasks["asked"]} == {"songwriter-1"}
     assert all(h["authorization"] == f"Bearer {LLM_KEY}" for h in chat_api.headers)
 
@@ -138,9 +154,9 @@ def test_custom_mode_without_lyrics_sings_lyrics_written_from_the_title(
         task = fetch(client, tasks["titled"])["data"]
     assert task["status"] == "SUCCESS"
     for clip in task["data"]:
-        # The caller's title and tags stay; the lyrics are the model's.
+        # The caller's title and tags stay; the lyrics are the model's, cut to the song.
         assert clip["title"] == "Harbor Lights" and clip["metadata"]["tags"] == "smooth jazz"
-        assert clip["metadata"]["prompt"] == GOOD["lyrics"]
+        _cut_from_good(clip["metadata"]["prompt"])
         assert clip["metadata"]["gpt_description_prompt"] is None
     assert any("Harbor Lights" in text for text in _user_messages(tasks["asked"]))
     assert _admin_record(llm_server, tasks["titled"])["lyrics_source"] == "llm"
@@ -169,6 +185,7 @@ def test_lyrics_task_answers_what_the_model_wrote(
     assert 0 < task["submit_time"] <= task["start_time"] <= task["finish_time"]
     data = task["data"]
     assert data["id"] == tasks["lyrics"] and data["status"] == "complete"
+    # Lyrics alone are for no song of a known length: the answer is kept whole.
     assert (data["text"], data["title"]) == (GOOD["lyrics"], GOOD["title"])
     assert _admin_record(llm_server, tasks["lyrics"])["lyrics_source"] == "llm"
 
@@ -185,7 +202,9 @@ def test_failing_model_falls_back_and_the_task_says_so(
     assert titled["status"] == "SUCCESS"
     for clip in titled["data"]:
         assert clip["title"] == "Paper Moon" and clip["metadata"]["tags"] == "pop"
-        assert "[Verse]" in clip["metadata"]["prompt"]
+        # The built-in writer's song sized to the 10 s clip: a chorus that sings the title.
+        assert "Chorus" in [s.name for s in parse(clip["metadata"]["prompt"])]
+        assert "paper moon" in clip["metadata"]["prompt"].lower()
     for task_id in (tasks["lyrics_fallback"], tasks["titled_fallback"]):
         record = _admin_record(llm_server, task_id)
         assert record["lyrics_source"] == "builtin"

@@ -66,18 +66,20 @@ def run(args: argparse.Namespace) -> int:
 # -- on this machine -------------------------------------------------------------------
 
 
-def write(args: argparse.Namespace, seed: int) -> Song:
-    """The title, tags and lyrics to sing: given, or written from the idea."""
-    from chorus.lyrics import lyrics_from_title, write_song
+def write(args: argparse.Namespace, seed: int, duration: float) -> Song:
+    """The title, tags and lyrics to sing: given, or written from the idea for a song of
+    ``duration`` seconds."""
+    from chorus.lyrics import Fit, lyrics_from_title, write_song
 
     lyrics = _common.read_text(args.lyrics, "--lyrics") if args.lyrics else ""
     title, tags = args.title.strip(), args.tags.strip()
     if lyrics.strip() or (args.instrumental and not args.idea.strip()):
         return Song(title, tags, "" if args.instrumental else lyrics)
+    fit = Fit(duration, tags)
     if args.idea.strip():
-        written = write_song(args.idea, seed=seed, instrumental=args.instrumental)
+        written = write_song(args.idea, seed=seed, instrumental=args.instrumental, fit=fit)
     else:
-        written = lyrics_from_title(title, tags, seed=seed)
+        written = lyrics_from_title(title, tags, seed=seed, fit=fit)
     return Song(title or written.title, tags or written.tags, written.lyrics)
 
 
@@ -85,9 +87,9 @@ def _local(args: argparse.Namespace) -> int:
     from chorus.commands._local import render_clips
 
     seed = args.seed if args.seed is not None else secrets.randbelow(_SEED_SPACE)
-    song = write(args, seed)
-    out = _common.make_dir(args.out or Path("songs"))
     duration = args.duration if args.duration is not None else 120.0
+    song = write(args, seed, duration)
+    out = _common.make_dir(args.out or Path("songs"))
     jobs = [
         (
             SongRequest(

@@ -9,8 +9,9 @@ from chorus.exceptions import InvalidRequest
 from chorus.lyrics.analysis import Idea, read_idea
 from chorus.lyrics.chinese import write_chinese
 from chorus.lyrics.english import write_english
+from chorus.lyrics.fit import Fit, fit_parts
 from chorus.lyrics.model import WrittenSong
-from chorus.lyrics.song import render
+from chorus.lyrics.song import FULL_FORM, assemble, render
 from chorus.lyrics.tags import compose_tags
 
 MAX_TITLE_CHARS = 80
@@ -31,36 +32,54 @@ def validate_idea(idea: str) -> str:
 
 
 def _write(
-    idea: Idea, seed: int, *, title: str | None, tags: str | None, instrumental: bool
+    idea: Idea,
+    seed: int,
+    *,
+    title: str | None,
+    tags: str | None,
+    instrumental: bool,
+    fit: Fit | None,
 ) -> WrittenSong:
     rng = _rng(seed, idea.text, "lyrics")
     writer = write_chinese if idea.language == "zh" else write_english
-    written_title, sections = writer(idea, rng, title)
+    written_title, parts = writer(idea, rng, title, verse3=fit is not None and not instrumental)
     if tags is None:
         tags = compose_tags(
             idea.mood, idea.genre, idea.voice, idea.clusters, _rng(seed, idea.text, "tags")
         )
+    if instrumental:
+        lyrics = ""
+    elif fit is None:
+        lyrics = render(assemble(parts, FULL_FORM))
+    else:
+        lyrics = render(fit_parts(parts, fit.duration, fit.tags or tags, fit.negative_tags))
     return WrittenSong(
         title=written_title[:MAX_TITLE_CHARS],
         tags=tags,
-        lyrics="" if instrumental else render(sections),
+        lyrics=lyrics,
         source="builtin",
         language=idea.language,
     )
 
 
-def write_song(idea: str, *, seed: int, instrumental: bool = False) -> WrittenSong:
+def write_song(
+    idea: str, *, seed: int, instrumental: bool = False, fit: Fit | None = None
+) -> WrittenSong:
     """Write a title, style tags and structured lyrics for a one-line idea.
 
-    Deterministic in (idea, seed); pure and offline. An instrumental gets a title and tags
-    and empty lyrics. Raises ``InvalidRequest`` (field ``prompt``) for an empty idea.
+    Deterministic in (idea, seed, fit); pure and offline. Without ``fit`` the lyrics have
+    the full form; with it, the longest form the engine sings whole in a song of
+    ``fit.duration`` seconds in the style ``fit.tags`` (or the written tags). An
+    instrumental gets a title and tags and empty lyrics. Raises ``InvalidRequest`` (field
+    ``prompt``) for an empty idea.
     """
     text = validate_idea(idea)
-    return _write(read_idea(text), seed, title=None, tags=None, instrumental=instrumental)
+    return _write(read_idea(text), seed, title=None, tags=None, instrumental=instrumental, fit=fit)
 
 
-def lyrics_from_title(title: str, tags: str, *, seed: int) -> WrittenSong:
-    """Custom mode without a prompt: lyrics written from the title (and the tags' mood).
+def lyrics_from_title(title: str, tags: str, *, seed: int, fit: Fit | None = None) -> WrittenSong:
+    """Custom mode without a prompt: lyrics written from the title (and the tags' mood),
+    sized to ``fit`` as :func:`write_song` does.
 
     The given title and tags are kept; an empty one is written. Raises ``InvalidRequest``
     (field ``title``) when both are empty.
@@ -75,4 +94,4 @@ def lyrics_from_title(title: str, tags: str, *, seed: int) -> WrittenSong:
         idea = Idea(
             idea.text, idea.language, themes, idea.clusters, idea.mood, idea.genre, idea.voice
         )
-    return _write(idea, seed, title=title or None, tags=tags or None, instrumental=False)
+    return _write(idea, seed, title=title or None, tags=tags or None, instrumental=False, fit=fit)

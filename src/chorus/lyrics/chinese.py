@@ -210,14 +210,15 @@ def _title(pal: ZhPalette, rng: random.Random) -> str:
 
 
 def write_chinese(
-    idea: Idea, rng: random.Random, title: str | None = None
-) -> tuple[str, list[Section]]:
-    """A title and the song's sections for a Chinese idea."""
+    idea: Idea, rng: random.Random, title: str | None = None, *, verse3: bool = False
+) -> tuple[str, dict[str, Section]]:
+    """A title and the parts of the song for a Chinese idea, by part name: "Verse",
+    "Chorus", "Verse 2", "Bridge", "Outro" and, with ``verse3``, "Verse 3"."""
     pal = _palette(idea, rng)
     title = title or _title(pal, rng)
     hook = "".join(ch for ch in title if "\u3400" <= ch <= "\u9fff") or _title(pal, rng)
     themes: list[Theme | None] = list(pal.themes) or [None]
-    cycle = [themes[i % len(themes)] for i in range(6)]
+    cycle = [themes[i % len(themes)] for i in range(8)]
     v_target, c_target = rng.choice((8, 10)), rng.choice((8, 10))
 
     def section(
@@ -240,12 +241,8 @@ def write_chinese(
     verse2 = section(tpl.VERSE, v_target, [cycle[2], None, cycle[3], None])
     bridge = section(tpl.BRIDGE, v_target, [cycle[4], None])
     outro = [chorus[0], write_line(pal, rng, tpl.OUTRO, ends[4], c_target, theme=cycle[5])]
-    return title, [
-        Section("Verse", verse1),
-        Section("Chorus", chorus),
-        Section("Verse 2", verse2),
-        Section("Chorus", chorus),
-        Section("Bridge", bridge),
-        Section("Chorus", chorus),
-        Section("Outro", outro),
-    ]
+    parts = {"Verse": verse1, "Chorus": chorus, "Verse 2": verse2, "Bridge": bridge}
+    parts["Outro"] = outro
+    if verse3:
+        parts["Verse 3"] = section(tpl.VERSE, v_target, [cycle[6], None, cycle[7], None])
+    return title, {name: Section(name, lines) for name, lines in parts.items()}

@@ -254,14 +254,15 @@ def _sung_title(title: str, themes: list[Theme]) -> str:
 
 
 def write_english(
-    idea: Idea, rng: random.Random, title: str | None = None
-) -> tuple[str, list[Section]]:
-    """A title and the song's sections for an English idea."""
+    idea: Idea, rng: random.Random, title: str | None = None, *, verse3: bool = False
+) -> tuple[str, dict[str, Section]]:
+    """A title and the parts of the song for an English idea, by part name: "Verse",
+    "Chorus", "Verse 2", "Bridge", "Outro" and, with ``verse3``, "Verse 3"."""
     pal = _palette(idea, rng)
     title = title or _title(idea, pal, rng)
     hook = _sung_title(title, pal.themes)
     themes = pal.themes or [None]  # type: ignore[list-item]
-    cycle = [themes[i % len(themes)] for i in range(6)]
+    cycle = [themes[i % len(themes)] for i in range(8)]
     v_target, c_target = rng.choice((7, 8, 9)), rng.choice((6, 7, 8))
 
     def quatrain(
@@ -304,12 +305,10 @@ def write_english(
         ]
     else:
         outro = [chorus[0], write_line(pal, rng, tpl.OUTRO, outro_end, c_target)]
-    return title, [
-        Section("Verse", verse1),
-        Section("Chorus", chorus),
-        Section("Verse 2", verse2),
-        Section("Chorus", chorus),
-        Section("Bridge", bridge),
-        Section("Chorus", chorus),
-        Section("Outro", outro),
-    ]
+    parts = {"Verse": verse1, "Chorus": chorus, "Verse 2": verse2, "Bridge": bridge}
+    parts["Outro"] = outro
+    if verse3:
+        parts["Verse 3"] = quatrain(
+            tpl.VERSE, v_target, [cycle[6], None, cycle[7], None], rng.choice(("AABB", "ABAB"))
+        )
+    return title, {name: Section(name, lines) for name, lines in parts.items()}

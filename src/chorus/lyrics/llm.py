@@ -4,10 +4,17 @@ The model is asked for a JSON object ``{title, tags, lyrics}``; the answer is ch
 (non-empty, section markers, sane length) before it is trusted. Upstream trouble never
 reaches the caller: on a timeout, a refused connection, an HTTP error or a nonsense answer
 the built-in writer answers instead and ``WrittenSong.note`` says why.
+
+The user message names the sections to write and their lines: the full form, or for a
+song of known length (:class:`~chorus.lyrics.fit.Fit`) the longest form the engine sings
+whole (:func:`~chorus.lyrics.fit.form_for`, sized with the caller's tags, else the idea's
+words). An answer longer than the song is cut the same way (:func:`~chorus.lyrics.fit.fit_lyrics`,
+with the caller's tags, else the model's).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -16,7 +23,9 @@ import httpx
 
 from chorus.lyrics import builtin
 from chorus.lyrics.analysis import detect_language
+from chorus.lyrics.fit import Fit, fit_lyrics, form_for
 from chorus.lyrics.model import WrittenSong
+from chorus.lyrics.song import FULL_FORM, Form
 
 if TYPE_CHECKING:
     from chorus.config import Settings
@@ -35,9 +44,10 @@ _SYSTEM = (
     "title: a short song title (at most 60 characters). "
     "tags: comma-separated style tags naming a genre, a mood and a voice, e.g. "
     '"melancholic indie folk, male vocals" (at most 150 characters). '
-    "lyrics: full lyrics with section markers on their own lines: [Verse], [Chorus], "
-    "[Verse 2], [Chorus], [Bridge], [Chorus], [Outro]; the chorus repeats word for word; "
-    "short singable lines that rhyme; no other brackets or notes."
+    "lyrics: the lyrics with section markers on their own lines, exactly the sections "
+    "the user asks for, in that order, each with its number of lines; the chorus repeats "
+    "word for word; short singable lines (6 to 9 syllables, or 8 to 10 Chinese "
+    "characters) that rhyme; no other brackets or notes."
 )
 
 
@@ -71,26 +81,42 @@ class LlmWriter:
         self.timeout_s = timeout_s
         self._client = client
 
-    async def write_song(self, idea: str, *, seed: int, instrumental: bool = False) -> WrittenSong:
-        """Write a song for ``idea``; falls back to the built-in writer on any trouble.
+    async def write_song(
+        self, idea: str, *, seed: int, instrumental: bool = False, fit: Fit | None = None
+    ) -> WrittenSong:
+        """Write a song for ``idea``, sized to ``fit`` when given (the full form otherwise);
+        falls back to the built-in writer on any trouble.
 
         Raises ``InvalidRequest`` (field ``prompt``) only for an empty idea, before any call.
         """
-        fallback_check = builtin.validate_idea(idea)
-        language = detect_language(fallback_check)
+        text = builtin.validate_idea(idea)
+        language = detect_language(text)
+        form = FULL_FORM
+        if fit is not None and not instrumental:
+            form = await asyncio.to_thread(
+                form_for, fit.duration, fit.tags or text, fit.negative_tags
+            )
         try:
-            content = await self._ask(_user_message(idea, language, instrumental), seed)
+            content = await self._ask(_user_message(idea, language, instrumental, form), seed)
             title, tags, lyrics = _parse_answer(content, instrumental=instrumental)
         except httpx.TimeoutException:
-            return _fallback(idea, seed, instrumental, f"timed out after {self.timeout_s:g} s")
+            return await _fallback(
+                idea, seed, instrumental, fit, f"timed out after {self.timeout_s:g} s"
+            )
         except httpx.HTTPStatusError as exc:
             code = exc.response.status_code
             why = "rate limited (HTTP 429)" if code == 429 else f"answered HTTP {code}"
-            return _fallback(idea, seed, instrumental, why)
+            return await _fallback(idea, seed, instrumental, fit, why)
         except httpx.HTTPError as exc:
-            return _fallback(idea, seed, instrumental, f"unreachable ({type(exc).__name__})")
+            return await _fallback(
+                idea, seed, instrumental, fit, f"unreachable ({type(exc).__name__})"
+            )
         except _BadAnswerError as exc:
-            return _fallback(idea, seed, instrumental, f"unusable answer: {exc}")
+            return await _fallback(idea, seed, instrumental, fit, f"unusable answer: {exc}")
+        if fit is not None and lyrics:
+            lyrics = await asyncio.to_thread(
+                fit_lyrics, lyrics, fit.duration, fit.tags or tags, fit.negative_tags
+            )
         return WrittenSong(title=title, tags=tags, lyrics=lyrics, source="llm", language=language)
 
     async def _ask(self, user: str, seed: int) -> str:
@@ -135,14 +161,30 @@ def writer_from_settings(settings: Settings) -> LlmWriter | None:
     )
 
 
-def _user_message(idea: str, language: str, instrumental: bool) -> str:
+def _user_message(idea: str, language: str, instrumental: bool, form: Form) -> str:
     lang = "Chinese (简体中文)" if language == "zh" else "the language of the idea"
     if instrumental:
         return (
             f"Song idea: {idea.strip()}\nThis is an instrumental: give a title and tags, "
             'and "lyrics": "".'
         )
-    return f"Song idea: {idea.strip()}\nWrite the lyrics in {lang}."
+    return (
+        f"Song idea: {idea.strip()}\nWrite the lyrics in {lang}.\n"
+        f"Write exactly these sections, in this order, and nothing more: {describe(form)}."
+    )
+
+
+def describe(form: Form) -> str:
+    """A form in words: "[Verse] 4 lines, [Chorus] 4 lines, [Chorus] again"."""
+    said: set[str] = set()
+    out: list[str] = []
+    for name, count in form:
+        if name == "Chorus" and name in said:
+            out.append("[Chorus] again, the same lines")
+        else:
+            out.append(f"[{name}] {count} line{'s' if count > 1 else ''}")
+        said.add(name)
+    return ", ".join(out)
 
 
 def _parse_answer(content: str, *, instrumental: bool) -> tuple[str, str, str]:
@@ -197,8 +239,12 @@ def _tidy_lyrics(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def _fallback(idea: str, seed: int, instrumental: bool, why: str) -> WrittenSong:
-    song = builtin.write_song(idea, seed=seed, instrumental=instrumental)
+async def _fallback(
+    idea: str, seed: int, instrumental: bool, fit: Fit | None, why: str
+) -> WrittenSong:
+    song = await asyncio.to_thread(
+        builtin.write_song, idea, seed=seed, instrumental=instrumental, fit=fit
+    )
     return WrittenSong(
         title=song.title,
         tags=song.tags,

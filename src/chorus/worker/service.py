@@ -29,7 +29,7 @@ from chorus.engine.progress import RenderProgress, RenderResult
 from chorus.engine.request import Continuation, SongRequest
 from chorus.engine.score import Score
 from chorus.exceptions import ChorusError
-from chorus.lyrics import WrittenSong
+from chorus.lyrics import Fit, WrittenSong
 from chorus.media.service import clip_dir
 from chorus.observability.metrics import Metrics
 from chorus.tasks import lifecycle
@@ -214,11 +214,15 @@ class Worker:
         """Inspiration mode: title, tags and lyrics from the idea; custom mode without
         lyrics: lyrics from the title and tags. Both clips sing the same song."""
         seed = plan.clips[0].seed if plan.clips else _task_seed(plan.task_id)
+        # The lyrics are sized to the clips: their length, in the caller's style if given.
+        fit = Fit(plan.duration, plan.tags, plan.negative_tags)
         song: WrittenSong | None = None
         if plan.idea:
-            song = await self.writer.song(plan.idea, seed=seed, instrumental=plan.instrumental)
+            song = await self.writer.song(
+                plan.idea, seed=seed, instrumental=plan.instrumental, fit=fit
+            )
         elif not plan.instrumental and not plan.lyrics.strip() and plan.mode != "extend":
-            song = await self.writer.from_title(plan.title, plan.tags, seed=seed)
+            song = await self.writer.from_title(plan.title, plan.tags, seed=seed, fit=fit)
         if song is None:
             return plan
         await self._write(lifecycle.record_writer, plan.task_id, song.source, song.note)

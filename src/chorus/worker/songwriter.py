@@ -3,6 +3,7 @@
 
 The language-model writer never fails a task: on any trouble the built-in writer answers
 and ``WrittenSong.note`` says why; the worker records ``source`` and ``note`` on the task.
+A song's lyrics are sized to the clip that sings them (``Fit``: its duration and style).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 
 from chorus.config import Settings
 from chorus.lyrics import (
+    Fit,
     LlmWriter,
     WrittenSong,
     lyrics_from_title,
@@ -30,22 +32,30 @@ class SongWriter:
     def uses_llm(self) -> bool:
         return self._llm is not None
 
-    async def song(self, idea: str, *, seed: int, instrumental: bool = False) -> WrittenSong:
-        """Title, tags and lyrics (none when ``instrumental``) for a one-line idea."""
+    async def song(
+        self, idea: str, *, seed: int, instrumental: bool = False, fit: Fit | None = None
+    ) -> WrittenSong:
+        """Title, tags and lyrics (none when ``instrumental``) for a one-line idea; the
+        lyrics sized to ``fit`` when given, else the full form (a LYRICS task)."""
         if self._llm is not None:
-            return await self._llm.write_song(idea, seed=seed, instrumental=instrumental)
-        return await asyncio.to_thread(write_song, idea, seed=seed, instrumental=instrumental)
+            return await self._llm.write_song(idea, seed=seed, instrumental=instrumental, fit=fit)
+        return await asyncio.to_thread(
+            write_song, idea, seed=seed, instrumental=instrumental, fit=fit
+        )
 
-    async def from_title(self, title: str, tags: str, *, seed: int) -> WrittenSong:
-        """Lyrics to sing for a given title and style (custom mode without lyrics)."""
+    async def from_title(
+        self, title: str, tags: str, *, seed: int, fit: Fit | None = None
+    ) -> WrittenSong:
+        """Lyrics to sing for a given title and style (custom mode without lyrics), sized to
+        ``fit`` when given."""
         note = ""
         if self._llm is not None:
             idea = ", ".join(part for part in (title.strip(), tags.strip()) if part)
             idea = f"a song called {idea}" if title.strip() else f"a song in the style {idea}"
-            song = await self._llm.write_song(idea, seed=seed)
+            song = await self._llm.write_song(idea, seed=seed, fit=fit)
             if song.source == "llm":
                 return song
             note = song.note
         # The built-in writer has a mode for exactly this: keep to the title's words.
-        built = await asyncio.to_thread(lyrics_from_title, title, tags, seed=seed)
+        built = await asyncio.to_thread(lyrics_from_title, title, tags, seed=seed, fit=fit)
         return dataclasses.replace(built, note=note) if note else built
