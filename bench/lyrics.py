@@ -83,7 +83,8 @@ def fit_table(ideas: list[dict[str, object]], durations: list[float], clips: int
         for entry in ideas:
             idea = str(entry["idea"])
             start = time.perf_counter()
-            fitted = write_song(idea, seed=0, fit=Fit(duration))
+            # Sized to the clips that sing it, as the worker does.
+            fitted = write_song(idea, seed=0, fit=Fit(duration, seeds=tuple(range(clips))))
             elapsed.append(time.perf_counter() - start)
             for name, song in (("before", write_song(idea, seed=0)), ("after", fitted)):
                 rows[name] += [_sung(song, duration, seed) for seed in range(clips)]

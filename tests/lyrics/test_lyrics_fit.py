@@ -220,3 +220,30 @@ def test_form_for_grows_with_the_song(duration: float) -> None:
         assert form == LONG_FORM
     smaller = form_for(duration / 2, "a pop song")
     assert FORMS.index(smaller) <= FORMS.index(form)
+
+
+@pytest.mark.parametrize("duration", [30.0, 60.0, 120.0])
+@pytest.mark.parametrize("idea", IDEAS)
+def test_lyrics_sized_to_the_clips_seeds_are_sung_whole_by_those_clips(
+    idea: str, duration: float
+) -> None:
+    seeds = (11, 12)
+    sized = write_song(idea, seed=7, fit=Fit(duration, seeds=seeds))
+    for seed in seeds:
+        score = _compose(sized, duration, seed)
+        assert not score.extra["lyrics_truncated"], (seed, score.tempo, sized.lyrics)
+        assert set(_lines(sized.lyrics)) <= set(_sung_lines(score))
+    # Knowing the clips' tempi never writes less than planning for every tempo.
+    anyway = write_song(idea, seed=7, fit=Fit(duration))
+    assert len(_lines(sized.lyrics)) >= len(_lines(anyway.lyrics))
+
+
+def test_knowing_the_seeds_lets_a_wide_tempo_range_sing_more() -> None:
+    more = 0
+    for idea in IDEAS:
+        for duration in (30.0, 60.0, 120.0):
+            seeds = (11, 12)
+            sized = write_song(idea, seed=7, fit=Fit(duration, seeds=seeds))
+            anyway = write_song(idea, seed=7, fit=Fit(duration))
+            more += len(_lines(sized.lyrics)) > len(_lines(anyway.lyrics))
+    assert more >= 3

@@ -75,7 +75,7 @@ def write(args: argparse.Namespace, seed: int, duration: float) -> Song:
     title, tags = args.title.strip(), args.tags.strip()
     if lyrics.strip() or (args.instrumental and not args.idea.strip()):
         return Song(title, tags, "" if args.instrumental else lyrics)
-    fit = Fit(duration, tags)
+    fit = Fit(duration, tags, seeds=tuple((seed + n) % 2**63 for n in range(CLIPS)))
     if args.idea.strip():
         written = write_song(args.idea, seed=seed, instrumental=args.instrumental, fit=fit)
     else:

@@ -52,7 +52,9 @@ def _write(
     elif fit is None:
         lyrics = render(assemble(parts, FULL_FORM))
     else:
-        lyrics = render(fit_parts(parts, fit.duration, fit.tags or tags, fit.negative_tags))
+        lyrics = render(
+            fit_parts(parts, fit.duration, fit.tags or tags, fit.negative_tags, fit.seeds)
+        )
     return WrittenSong(
         title=written_title[:MAX_TITLE_CHARS],
         tags=tags,

@@ -5,8 +5,10 @@ lyric line as a phrase of one to eight bars (two bars for a line of 6-11 syllabl
 eighth-note grid), pads sections to an even number of bars and frames them with an intro
 and an outro; lines that do not fit are left out (``lyrics_truncated``). The tempo is
 drawn from the seed inside the genre's range, shifted by the mood, and each clip of a task
-has its own seed. So :func:`sung_whole` runs the engine's planner at every whole tempo
-the tags allow (:func:`tempo_range`) and says whether every line is sung at all of them.
+has its own seed. So :func:`sung_whole` runs the engine's planner at the tempo of each
+clip when their seeds are known (the worker knows them before the lyrics are written),
+else at every whole tempo the tags allow (:func:`tempo_range`), and says whether every
+line is sung at all of them.
 
 :func:`fit_parts` keeps the longest form of :data:`chorus.lyrics.song.FORMS` whose lines
 are sung whole: fewer and shorter sections for a short song, the full form (or the long
@@ -38,11 +40,13 @@ _PROBE_LINE = " ".join(["la"] * PROBE_SYLLABLES)
 class Fit:
     """The song lyrics are written for: ``duration`` in seconds, and the caller's style
     ``tags`` and ``negative_tags`` (empty ``tags``: the song is sung in the tags the writer
-    writes)."""
+    writes); ``seeds`` are the seeds of the clips that will sing it, when known (the
+    lyrics then fit those clips' tempi rather than every tempo the style allows)."""
 
     duration: float
     tags: str = ""
     negative_tags: str = ""
+    seeds: tuple[int, ...] = ()
 
 
 def tempo_range(tags: str, negative_tags: str = "") -> tuple[int, int]:
@@ -80,16 +84,24 @@ def _tempi(style: Style) -> tuple[int, int]:
 
 
 class _Planner:
-    """The engine's form planner for one song length and style, at every tempo."""
+    """The engine's form planner for one song length and style: at the styles the clips
+    of ``seeds`` get, or at every tempo of the style when no seed is given."""
 
-    def __init__(self, duration: float, tags: str, negative_tags: str) -> None:
+    def __init__(
+        self, duration: float, tags: str, negative_tags: str, seeds: Sequence[int] = ()
+    ) -> None:
         from chorus.engine.request import MAX_DURATION_S, MIN_DURATION_S
+        from chorus.engine.styles import resolve_style
 
-        self.style = _style(tags, negative_tags)
         self.duration = min(MAX_DURATION_S, max(MIN_DURATION_S, float(duration)))
-        low, high = _tempi(self.style)
+        if seeds:
+            self.styles = [resolve_style(tags, negative_tags, seed) for seed in seeds]
+            return
+        style = _style(tags, negative_tags)
+        low, high = _tempi(style)
         # The ends first: a form that does not fit usually fails at one of them.
-        self.tempi = [low, *([high] if high != low else []), *range(low + 1, high)]
+        tempi = [low, *([high] if high != low else []), *range(low + 1, high)]
+        self.styles = [replace(style, tempo=float(tempo)) for tempo in tempi]
 
     def sung_whole(self, lyrics: str) -> bool:
         from chorus.engine._form import plan_form
@@ -99,8 +111,7 @@ class _Planner:
         sections = parse_lyrics(lyrics)
         if not any(s.lines for s in sections):
             return True
-        for tempo in self.tempi:
-            style = replace(self.style, tempo=float(tempo))
+        for style in self.styles:
             grid, bars = _clock(style, self.duration, False)
             _, truncated = plan_form(sections, bars, grid, dense=style.preset.rap)
             if truncated:
@@ -129,25 +140,33 @@ def _forms(parts: Mapping[str, Section]) -> list[list[Section]]:
     return out
 
 
-def sung_whole(lyrics: str, duration: float, tags: str, negative_tags: str = "") -> bool:
+def sung_whole(
+    lyrics: str, duration: float, tags: str, negative_tags: str = "", seeds: Sequence[int] = ()
+) -> bool:
     """Whether the engine sings every line of ``lyrics`` in a song of ``duration`` seconds
-    in the style ``tags``, whatever the seed."""
-    return _Planner(duration, tags, negative_tags).sung_whole(lyrics)
+    in the style ``tags``, by the clips of ``seeds`` (whatever the seed when empty)."""
+    return _Planner(duration, tags, negative_tags, seeds).sung_whole(lyrics)
 
 
 def fit_parts(
-    parts: Mapping[str, Section], duration: float, tags: str, negative_tags: str = ""
+    parts: Mapping[str, Section],
+    duration: float,
+    tags: str,
+    negative_tags: str = "",
+    seeds: Sequence[int] = (),
 ) -> list[Section]:
     """The longest form of ``FORMS`` made of ``parts`` that is sung whole (the shortest
     when none is: a song too short for even one line)."""
-    return _Planner(duration, tags, negative_tags).longest(_forms(parts))
+    return _Planner(duration, tags, negative_tags, seeds).longest(_forms(parts))
 
 
-def fit_lyrics(lyrics: str, duration: float, tags: str, negative_tags: str = "") -> str:
+def fit_lyrics(
+    lyrics: str, duration: float, tags: str, negative_tags: str = "", seeds: Sequence[int] = ()
+) -> str:
     """``lyrics`` unchanged when sung whole; else the longest form of ``FORMS`` made of its
     own sections (verses, chorus, bridge, outro as the engine reads their markers) that is,
     or, when it has none of those, its first lines that are."""
-    planner = _Planner(duration, tags, negative_tags)
+    planner = _Planner(duration, tags, negative_tags, seeds)
     if planner.sung_whole(lyrics):
         return lyrics
     sections = parse(lyrics)
@@ -158,7 +177,9 @@ def fit_lyrics(lyrics: str, duration: float, tags: str, negative_tags: str = "")
     return render(best)
 
 
-def form_for(duration: float, tags: str, negative_tags: str = "") -> Form:
+def form_for(
+    duration: float, tags: str, negative_tags: str = "", seeds: Sequence[int] = ()
+) -> Form:
     """The longest form of ``FORMS`` the engine sings whole when its lines have
     :data:`PROBE_SYLLABLES` syllables: what to ask a writer for."""
     sizes: dict[str, int] = {}
@@ -166,7 +187,7 @@ def form_for(duration: float, tags: str, negative_tags: str = "") -> Form:
         for name, count in form:
             sizes[name] = max(sizes.get(name, 0), count)
     probe = {name: Section(name, [_PROBE_LINE] * count) for name, count in sizes.items()}
-    best = _Planner(duration, tags, negative_tags).longest(_forms(probe))
+    best = _Planner(duration, tags, negative_tags, seeds).longest(_forms(probe))
     return next(form for form in FORMS if assemble(probe, form) == best)
 
 

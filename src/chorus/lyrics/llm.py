@@ -94,7 +94,7 @@ class LlmWriter:
         form = FULL_FORM
         if fit is not None and not instrumental:
             form = await asyncio.to_thread(
-                form_for, fit.duration, fit.tags or text, fit.negative_tags
+                form_for, fit.duration, fit.tags or text, fit.negative_tags, fit.seeds
             )
         try:
             content = await self._ask(_user_message(idea, language, instrumental, form), seed)
@@ -115,7 +115,7 @@ class LlmWriter:
             return await _fallback(idea, seed, instrumental, fit, f"unusable answer: {exc}")
         if fit is not None and lyrics:
             lyrics = await asyncio.to_thread(
-                fit_lyrics, lyrics, fit.duration, fit.tags or tags, fit.negative_tags
+                fit_lyrics, lyrics, fit.duration, fit.tags or tags, fit.negative_tags, fit.seeds
             )
         return WrittenSong(title=title, tags=tags, lyrics=lyrics, source="llm", language=language)
 

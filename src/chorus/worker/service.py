@@ -214,8 +214,10 @@ class Worker:
         """Inspiration mode: title, tags and lyrics from the idea; custom mode without
         lyrics: lyrics from the title and tags. Both clips sing the same song."""
         seed = plan.clips[0].seed if plan.clips else _task_seed(plan.task_id)
-        # The lyrics are sized to the clips: their length, in the caller's style if given.
-        fit = Fit(plan.duration, plan.tags, plan.negative_tags)
+        # The lyrics are sized to the clips: their length and seeds, in the caller's style
+        # if given.
+        seeds = tuple(clip.seed for clip in plan.clips)
+        fit = Fit(plan.duration, plan.tags, plan.negative_tags, seeds)
         song: WrittenSong | None = None
         if plan.idea:
             song = await self.writer.song(
