@@ -195,3 +195,13 @@ def test_lyrics_need_a_prompt(server: LiveServer) -> None:
             answer = client.post("/suno/submit/lyrics", json=body)
             assert answer.status_code == 400
             assert answer.json()["message"].startswith("prompt:")
+
+
+def test_the_clips_shared_scratch_space_is_gone_when_their_tasks_are(
+    server: LiveServer, finished: Finished
+) -> None:
+    shared = server.data_dir / "media" / ".shared"
+    for task in finished[1].values():
+        assert not (shared / task["task_id"]).exists()
+    # The sung clips made their speech there while rendering: the folder was used.
+    assert shared.is_dir()

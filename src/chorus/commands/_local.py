@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
@@ -28,8 +29,11 @@ Message = tuple[int, float, str, float]
 OnProgress = Callable[[Message], None]
 
 
-def render_clip(index: int, request: SongRequest, out_dir: Path, sink: Any) -> RenderResult:
-    """Render one clip in a child process, sending progress messages to ``sink``."""
+def render_clip(
+    index: int, request: SongRequest, out_dir: Path, sink: Any, shared_dir: Path | None = None
+) -> RenderResult:
+    """Render one clip in a child process, sending progress messages to ``sink``;
+    ``shared_dir`` is shared with the other clips of the same song."""
     from chorus.engine.render import render_song
 
     last = 0.0
@@ -41,7 +45,7 @@ def render_clip(index: int, request: SongRequest, out_dir: Path, sink: Any) -> R
             last = now
             sink.put((index, progress.fraction, progress.stage, progress.audio_seconds))
 
-    return render_song(request, out_dir, report)
+    return render_song(request, out_dir, report, shared_dir=shared_dir)
 
 
 def render_clips(
@@ -51,12 +55,13 @@ def render_clips(
     calling ``on_progress`` in this process for every message. Returns the results in
     order; the first failure stops the others and is raised."""
     context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
+    # The clips sing the same lyrics: they share the speech of each line.
+    with context.Manager() as manager, tempfile.TemporaryDirectory(prefix="chorus-") as shared:
         sink: Any = manager.Queue()
         pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
         try:
             futures: list[Future[RenderResult]] = [
-                pool.submit(render_clip, index, request, folder, sink)
+                pool.submit(render_clip, index, request, folder, sink, Path(shared))
                 for index, (request, folder) in enumerate(requests)
             ]
             pending: set[Future[RenderResult]] = set(futures)

@@ -41,7 +41,7 @@ from chorus.engine.progress import ProgressFn, RenderProgress, RenderResult
 from chorus.engine.request import SongRequest
 from chorus.engine.score import Score
 from chorus.engine.video import VideoWriter
-from chorus.engine.voice import render_vocals
+from chorus.engine.voice import SpeechStore, render_vocals
 
 SAMPLE_RATE = 44100
 # Chunks stay short so the first audio is playable quickly and progress moves smoothly;
@@ -62,7 +62,11 @@ _FINISH_STEPS = {"master": 0.90, "cover": 0.91, "mp3": 0.95, "video": 0.99}
 
 
 def render_song(
-    request: SongRequest, out_dir: Path, on_progress: ProgressFn | None = None
+    request: SongRequest,
+    out_dir: Path,
+    on_progress: ProgressFn | None = None,
+    *,
+    shared_dir: Path | None = None,
 ) -> RenderResult:
     """Render ``request`` into ``out_dir``.
 
@@ -74,6 +78,9 @@ def render_song(
         ``video.mp4``, ``song.mid``, ``lyrics.json``, ``score.json``, ``summary.json`` and,
         when ``request.stems``, ``stems/{vocals,drums,bass,other}.wav``.
     on_progress: called with a :class:`RenderProgress` after each stage and chunk.
+    shared_dir: a folder that the renders of the same lyrics (the clips of one task, in
+        other processes, at the same time) share: each line's speech is made by one of
+        them and read by the others. None: everything is made here.
     """
     report = on_progress or (lambda _progress: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -84,6 +91,7 @@ def render_song(
         score.save(out_dir / "score.json")
     report(RenderProgress(_COMPOSE_DONE, "compose"))
 
+    store = SpeechStore(shared_dir / "speech") if shared_dir is not None else None
     soundfont, soundfont_name = find_soundfont()
     with clock.stage("band"):
         band = BandRenderer(score, sr=SAMPLE_RATE, soundfont=soundfont)
@@ -103,7 +111,9 @@ def render_song(
             with clock.stage("band"):
                 band_stems = {str(k): v for k, v in band.render(start, end).items()}
             with clock.stage("voice"):
-                vocals = render_vocals(score, start, end, SAMPLE_RATE) if score.vocal else None
+                vocals = (
+                    render_vocals(score, start, end, SAMPLE_RATE, store) if score.vocal else None
+                )
             with clock.stage("mix"):
                 chunk = mixer.mix(band_stems, vocals)
                 apply_fades(chunk, pos, total, SAMPLE_RATE)

@@ -39,6 +39,12 @@ def clip_dir(media_dir: Path, clip_id: str, attempt: int) -> Path:
     return media_dir / clip_id / str(attempt)
 
 
+def shared_dir(media_dir: Path, task_id: str) -> Path:
+    """Scratch space the renders of one task's clips share while the task runs; it lies
+    outside every clip's folder, so it is never served."""
+    return media_dir / ".shared" / task_id
+
+
 async def tail(
     path: Path, is_done: Callable[[], Awaitable[bool]], *, max_wait_s: float
 ) -> AsyncIterator[bytes]:

@@ -59,8 +59,11 @@ def ready() -> bool:
     return True
 
 
-def render(token: str, request: SongRequest, out_dir: Path) -> RenderResult:
-    """Render one clip, reporting progress tagged with ``token``."""
+def render(
+    token: str, request: SongRequest, out_dir: Path, shared_dir: Path | None = None
+) -> RenderResult:
+    """Render one clip, reporting progress tagged with ``token``; ``shared_dir`` is shared
+    with the task's other clips."""
     queue: Queue[Any] = _process["queue"]
     render_song: Callable[..., RenderResult] = _process["render"]
     parent_pid: int = _process["parent_pid"]
@@ -78,4 +81,4 @@ def render(token: str, request: SongRequest, out_dir: Path) -> RenderResult:
             last = now
             queue.put((token, progress.fraction, progress.stage, progress.audio_seconds))
 
-    return render_song(request, out_dir, on_progress)
+    return render_song(request, out_dir, on_progress, shared_dir=shared_dir)

@@ -28,10 +28,15 @@ ENGINE_TARGET = "chorus.engine.render:render_song"
 class MusicBackend(Protocol):
     """Renders one clip into ``out_dir`` (``song.mp3``, covers, video, ``score.json``,
     ``summary.json``; a growing ``stream.mp3`` meanwhile), reporting progress.
-    Cancelling the coroutine must stop the work."""
+    Cancelling the coroutine must stop the work. The clips of one task are given the same
+    ``shared_dir`` for work they can share (see ``chorus.engine.render.render_song``)."""
 
     async def render(
-        self, request: SongRequest, out_dir: Path, on_progress: ProgressFn
+        self,
+        request: SongRequest,
+        out_dir: Path,
+        on_progress: ProgressFn,
+        shared_dir: Path | None = None,
     ) -> RenderResult: ...
 
     async def aclose(self) -> None: ...
@@ -98,7 +103,11 @@ class LocalEngineBackend:
             listener(RenderProgress(fraction, stage, audio_seconds))
 
     async def render(
-        self, request: SongRequest, out_dir: Path, on_progress: ProgressFn
+        self,
+        request: SongRequest,
+        out_dir: Path,
+        on_progress: ProgressFn,
+        shared_dir: Path | None = None,
     ) -> RenderResult:
         self._start_pump()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,7 +115,7 @@ class LocalEngineBackend:
         self._listeners[token] = on_progress
         future: Future[RenderResult] | None = None
         try:
-            future = self._pool.submit(_child.render, token, request, out_dir)
+            future = self._pool.submit(_child.render, token, request, out_dir, shared_dir)
             self._renders.add(future)
             future.add_done_callback(self._renders.discard)
             return await asyncio.wrap_future(future)

@@ -30,7 +30,7 @@ from chorus.engine.request import Continuation, SongRequest
 from chorus.engine.score import Score
 from chorus.exceptions import ChorusError
 from chorus.lyrics import Fit, WrittenSong
-from chorus.media.service import clip_dir
+from chorus.media.service import clip_dir, shared_dir
 from chorus.observability.metrics import Metrics
 from chorus.tasks import lifecycle
 from chorus.tasks.cache import TaskCache
@@ -267,8 +267,11 @@ class Worker:
             )
             score = await asyncio.to_thread(Score.load, folder / "score.json")
             continuation = Continuation(score=score, at=float(plan.continue_at or 0.0))
+        # The clips sing the same lyrics: their renders share the speech of each line.
+        shared = shared_dir(self._settings.media_dir, plan.task_id)
         renders = [
-            asyncio.create_task(self._render_clip(plan, clip, continuation)) for clip in plan.clips
+            asyncio.create_task(self._render_clip(plan, clip, continuation, shared))
+            for clip in plan.clips
         ]
         try:
             await asyncio.wait(renders, return_when=asyncio.FIRST_EXCEPTION)
@@ -278,13 +281,14 @@ class Worker:
             for render in renders:
                 render.cancel()
             await asyncio.gather(*renders, return_exceptions=True)
+            await asyncio.to_thread(shutil.rmtree, shared, True)
         for render in renders:
             exc = render.exception()
             if exc is not None:
                 raise exc
 
     async def _render_clip(
-        self, plan: Plan, clip: ClipPlan, continuation: Continuation | None
+        self, plan: Plan, clip: ClipPlan, continuation: Continuation | None, shared: Path
     ) -> None:
         request = SongRequest(
             tags=plan.tags,
@@ -302,7 +306,7 @@ class Worker:
         self._clip_task[clip.id] = plan.task_id
         try:
             result = await self._backend.render(
-                request, out_dir, lambda progress: self._on_progress(clip.id, progress)
+                request, out_dir, lambda progress: self._on_progress(clip.id, progress), shared
             )
         finally:
             self._pending.pop(clip.id, None)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 import pyworld
 from _voice_scores import MakeScore, vocal_score
 
-from chorus.engine.voice import render_vocals
+from chorus.engine.voice import Singer, SpeechStore, render_vocals
 from chorus.engine.voice._lines import _spoken
 
 SR = 44100
@@ -210,3 +211,32 @@ def test_a_line_sung_again_to_other_notes_is_spoken_once(make_score: MakeScore) 
     assert (info.misses, info.hits) == (1, 1)
     for note in score.vocal:
         assert _rms(audio, note.start + 0.05, note.end - 0.05) > 0.02, note.text
+
+
+def test_clips_sharing_a_store_speak_each_line_once_and_sing_the_same(
+    make_score: MakeScore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [("day", 0.2, 0.4, 55), ("sea", 0.6, 0.4, 57), ("go", 1.4, 0.5, 59)]
+    first = make_score(lines, line_breaks=(2,))
+    # Another clip: the same words to another tune, in the other voice.
+    other = make_score(
+        [(w, start + 0.3, length, pitch + 5) for w, start, length, pitch in lines],
+        line_breaks=(2,),
+        voice="female",
+    )
+    store = SpeechStore(tmp_path / "speech")
+    _spoken.cache_clear()
+    render_vocals(first, 0.0, first.duration, store=store)
+    made = sorted(p.name for p in (tmp_path / "speech").iterdir())
+    assert len(made) == 2  # two lyric lines
+    _spoken.cache_clear()  # as in the other clip's process
+    spoken: list[object] = []
+    real = Singer.speak
+    monkeypatch.setattr(Singer, "speak", lambda self, p: spoken.append(p) or real(self, p))
+    shared = render_vocals(other, 0.0, other.duration, store=store)
+    assert spoken == []
+    assert sorted(p.name for p in (tmp_path / "speech").iterdir()) == made
+    _spoken.cache_clear()
+    alone = render_vocals(other, 0.0, other.duration)
+    assert len(spoken) == 2
+    assert np.array_equal(shared, alone)

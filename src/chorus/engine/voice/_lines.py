@@ -8,6 +8,11 @@ over its notes.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +29,7 @@ from chorus.engine.voice._phonemes import (
     syllabify,
 )
 from chorus.engine.voice._piper import Singer
+from chorus.engine.voice._store import SpeechStore
 from chorus.engine.voice._zh import pinyin_phonemes
 
 _SONORANTS = frozenset("mnŋlɹwjɾɫɲ")
@@ -123,12 +129,61 @@ def speak(phrase: list[Unit]) -> Spoken:
     return Spoken(analysis=analysis, parts=tuple(parts))
 
 
+_Utterance = tuple[_world.Analysis, np.ndarray, tuple[int, ...]]
+
+#: Where the renders of one song share their speech (see :func:`sharing_speech`).
+_STORE: ContextVar[SpeechStore | None] = ContextVar("speech_store", default=None)
+# Part of a shared line's name: change it whenever the speech or its analysis changes.
+_SPEECH_VERSION = 1
+
+
+@contextmanager
+def sharing_speech(store: SpeechStore | None) -> Iterator[None]:
+    """Within the block, lines are spoken once per ``store`` (shared with the other
+    processes rendering the same song) rather than once per process."""
+    token = _STORE.set(store)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
 @lru_cache(maxsize=48)
-def _spoken(
-    words: tuple[tuple[str, ...], ...],
-) -> tuple[_world.Analysis, np.ndarray, tuple[int, ...]]:
+def _spoken(words: tuple[tuple[str, ...], ...]) -> _Utterance:
     """The analysed utterance, each phoneme's span (seconds) and where each word starts
-    among the phonemes."""
+    among the phonemes: from the shared store when there is one, else made here."""
+    store = _STORE.get()
+    if store is None:
+        return _speak_and_analyse(words)
+    key = hashlib.sha256(
+        json.dumps([_SPEECH_VERSION, Singer.get().model_id, words]).encode()
+    ).hexdigest()[:32]
+    arrays = store.get(key, lambda: _pack(_speak_and_analyse(words)))
+    return _unpack(arrays)
+
+
+def _pack(utterance: _Utterance) -> dict[str, np.ndarray]:
+    analysis, spans, offsets = utterance
+    return {
+        "fs": np.array(analysis.fs),
+        "f0": analysis.f0,
+        "sp": analysis.sp,
+        "ap": analysis.ap,
+        "spans": spans,
+        "offsets": np.array(offsets, dtype=np.int64),
+    }
+
+
+def _unpack(arrays: dict[str, np.ndarray]) -> _Utterance:
+    analysis = _world.Analysis(
+        fs=int(arrays["fs"]), f0=arrays["f0"], sp=arrays["sp"], ap=arrays["ap"]
+    )
+    spans = arrays["spans"]
+    spans.flags.writeable = False
+    return analysis, spans, tuple(int(k) for k in arrays["offsets"])
+
+
+def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
     line: list[str] = []
     offsets: list[int] = []
     for word in words:

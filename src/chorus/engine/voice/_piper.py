@@ -189,8 +189,11 @@ class Singer:
         # without them a run's buffers are sized to that run (no measurable slowdown).
         options.enable_mem_pattern = False
         options.log_severity_level = 3
+        patched = patched_model_file(model_path)
+        #: Names this exact voice (the patched model's file name changes with it).
+        self.model_id = patched.stem
         self._session = onnxruntime.InferenceSession(
-            str(patched_model_file(model_path)),
+            str(patched),
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )

@@ -11,8 +11,9 @@ from scipy.signal import resample_poly
 
 from chorus.engine.score import Score, SungNote
 from chorus.engine.voice import _world
-from chorus.engine.voice._lines import Part, Unit, chunks, speak, units
+from chorus.engine.voice._lines import Part, Unit, chunks, sharing_speech, speak, units
 from chorus.engine.voice._piper import SAMPLE_RATE
+from chorus.engine.voice._store import SpeechStore
 
 FRAME = _world.FRAME_PERIOD_MS / 1000.0
 # Onset consonants start this early (at most) so the vowel lands on the beat.
@@ -58,7 +59,9 @@ class _Frames:
     gain: np.ndarray  # amplitude envelope (releases)
 
 
-def render_vocals(score: Score, start: float, end: float, sr: int = 44100) -> np.ndarray:
+def render_vocals(
+    score: Score, start: float, end: float, sr: int = 44100, store: SpeechStore | None = None
+) -> np.ndarray:
     """Sing every note of ``score.vocal`` whose start lies in ``[start, end)`` seconds.
 
     Each syllable is sung on its note: at the note's MIDI pitch, from ``note.start`` for
@@ -67,6 +70,8 @@ def render_vocals(score: Score, start: float, end: float, sr: int = 44100) -> np
 
     Returns mono float32 audio of exactly ``round((end - start) * sr)`` samples at ``sr``
     Hz, zeros where nothing is sung; phrases are levelled to one loudness (peaks near 0.5).
+    With a ``store``, each line's speech is made once for all the processes rendering
+    songs with that store (the clips of one task).
     """
     length = max(round((end - start) * sr), 0)
     notes = sorted(
@@ -78,9 +83,10 @@ def render_vocals(score: Score, start: float, end: float, sr: int = 44100) -> np
     span = end - start
     female = score.voice == "female"
     buffer = np.zeros(math.ceil(span * SAMPLE_RATE) + SAMPLE_RATE // 10, dtype=np.float32)
-    for phrase in _phrases(notes):
-        for chunk in chunks(units(phrase)):
-            _sing(chunk, start, span, female, buffer)
+    with sharing_speech(store):
+        for phrase in _phrases(notes):
+            for chunk in chunks(units(phrase)):
+                _sing(chunk, start, span, female, buffer)
     gcd = math.gcd(sr, SAMPLE_RATE)
     audio = resample_poly(buffer, sr // gcd, SAMPLE_RATE // gcd).astype(np.float32)
     out = np.zeros(length, dtype=np.float32)
