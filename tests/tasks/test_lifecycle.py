@@ -95,10 +95,13 @@ def test_a_failed_task_has_no_clip_still_working(db: Database) -> None:
     db.call(lifecycle.take, task_id)
     plan = db.call(lifecycle.start, task_id)
     assert plan is not None
-    db.call(lifecycle.progress, {plan.clips[0].id: (40, 4.0)})
+    assert db.call(lifecycle.progress, {plan.clips[0].id: (40, 4.0)}) == set()
     db.call(lifecycle.fail, task_id, "timed out after 1 s")
     status, clips, reason = statuses(db, task_id)
     assert (status, clips, reason) == ("FAILURE", ["error", "error"], "timed out after 1 s")
+    # A render still reporting learns that its task is over, and its report changes nothing.
+    assert db.call(lifecycle.progress, {plan.clips[1].id: (70, 7.0)}) == {task_id}
+    assert statuses(db, task_id)[:2] == ("FAILURE", ["error", "error"])
 
 
 def test_recovery_resumes_then_gives_up(db: Database) -> None:

@@ -207,13 +207,19 @@ def finish_lyrics(session: Session, task_id: str, title: str, tags: str, lyrics:
     _succeed(session, task, time.time())
 
 
-def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
-    """Clips report (percent, playable seconds): they are streaming."""
+def progress(session: Session, updates: dict[str, tuple[int, float]]) -> set[str]:
+    """Clips report (percent, playable seconds): they are streaming. Returns the tasks
+    among them that are already finished (cancelled or failed, possibly by another
+    service process sharing the database): their renders are no longer wanted."""
     now = time.time()
     tasks: dict[str, Task] = {}
+    finished: set[str] = set()
     for clip_id, (percent, audio_seconds) in updates.items():
         clip = repository.get_clip(session, clip_id)
-        if clip is None or hold(session, clip.task_id) is None:
+        if clip is None:
+            continue
+        if hold(session, clip.task_id) is None:
+            finished.add(clip.task_id)
             continue
         session.refresh(clip)
         if clip.status not in ("queued", "streaming"):
@@ -224,6 +230,7 @@ def progress(session: Session, updates: dict[str, tuple[int, float]]) -> None:
         tasks[clip.task_id] = clip.task
     for task in tasks.values():
         _refresh(task, now)
+    return finished
 
 
 def complete_clip(session: Session, clip_id: str, duration: float) -> None:

@@ -345,10 +345,15 @@ class Worker:
                 continue
             updates, self._pending = self._pending, {}
             tasks = {self._clip_task[c] for c in updates if c in self._clip_task}
+            finished: set[str] = set()
             try:
-                await self._db.run(lifecycle.progress, updates)
+                finished = await self._db.run(lifecycle.progress, updates)
             except Exception:
                 log.exception("progress could not be written")
+            for task_id in finished:
+                # Cancelled through another process sharing the database: stop rendering.
+                if self.cancel(task_id):
+                    log.info("task %s was finished elsewhere; its render stops", task_id)
             for task_id in tasks:
                 self._cache.invalidate(task_id)
             await asyncio.sleep(0.05)
