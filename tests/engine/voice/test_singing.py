@@ -240,3 +240,20 @@ def test_clips_sharing_a_store_speak_each_line_once_and_sing_the_same(
     alone = render_vocals(other, 0.0, other.duration)
     assert len(spoken) == 2
     assert np.array_equal(shared, alone)
+
+
+def test_a_line_split_between_two_ranges_is_spoken_whole_once(
+    make_score: MakeScore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One lyric line with a rest in the middle, rendered as two ranges cut in the rest.
+    score = make_score([("day", 0.2, 0.4, 55), ("sea", 0.7, 0.4, 57), ("go", 2.2, 0.5, 59)])
+    spoken: list[tuple[str, ...]] = []
+    real = Singer.speak
+    monkeypatch.setattr(Singer, "speak", lambda self, p: spoken.append(p) or real(self, p))
+    _spoken.cache_clear()
+    first = render_vocals(score, 0.0, 1.6)
+    second = render_vocals(score, 1.6, score.duration)
+    assert len(spoken) == 1 and spoken[0].count(" ") == 2  # three words, one utterance
+    assert _rms(first, 0.25, 0.55) > 0.02 and _rms(first, 0.75, 1.05) > 0.02
+    assert _rms(second, 2.25 - 1.6, 2.65 - 1.6) > 0.02
+    assert _rms(first, 1.3, 1.6) < 1e-3  # nothing of the later word leaks into the first

@@ -83,10 +83,16 @@ def render_vocals(
     span = end - start
     female = score.voice == "female"
     buffer = np.zeros(math.ceil(span * SAMPLE_RATE) + SAMPLE_RATE // 10, dtype=np.float32)
+    lines = _lines(score)
     with sharing_speech(store):
         for phrase in _phrases(notes):
-            for chunk in chunks(units(phrase)):
-                _sing(chunk, start, span, female, buffer)
+            # The whole line is spoken even when the range holds only part of it: the
+            # same line then always gives the same utterance (spoken once, shared by the
+            # clips of a task), with its natural flow.
+            whole = lines[(phrase[0].section_index, phrase[0].line_index)]
+            wanted = {id(note) for note in phrase}
+            for chunk in chunks(units(whole)):
+                _sing(chunk, wanted, start, span, female=female, out=buffer)
     gcd = math.gcd(sr, SAMPLE_RATE)
     audio = resample_poly(buffer, sr // gcd, SAMPLE_RATE // gcd).astype(np.float32)
     out = np.zeros(length, dtype=np.float32)
@@ -95,6 +101,18 @@ def render_vocals(
     if peak > _PEAK_LIMIT:
         out *= _PEAK_LIMIT / peak
     return out
+
+
+def _lines(score: Score) -> dict[tuple[int, int], list[SungNote]]:
+    """Every lyric line's sung notes, in order, by (section, line)."""
+    lines: dict[tuple[int, int], list[SungNote]] = {}
+    ordered = sorted(
+        (n for n in score.vocal if n.duration > 0),
+        key=lambda n: (n.start, n.word_index, n.syllable_index),
+    )
+    for note in ordered:
+        lines.setdefault((note.section_index, note.line_index), []).append(note)
+    return lines
 
 
 def _phrases(notes: list[SungNote]) -> list[list[SungNote]]:
@@ -113,11 +131,20 @@ def _phrases(notes: list[SungNote]) -> list[list[SungNote]]:
     return phrases
 
 
-def _sing(chunk: list[Unit], start: float, span: float, female: bool, out: np.ndarray) -> None:
+def _sing(
+    chunk: list[Unit], wanted: set[int], start: float, span: float, *, female: bool, out: np.ndarray
+) -> None:
+    """Sing the notes of ``chunk`` (part of a line, spoken whole) whose ``id`` is in
+    ``wanted`` into ``out``, which starts at ``start`` seconds and lasts ``span``."""
     spoken = speak(chunk)
-    notes = [note for unit in chunk for note in unit.notes]
-    windows = _windows(notes, spoken.parts, start, span)
-    frames = _layout(spoken.parts, windows)
+    every = [note for unit in chunk for note in unit.notes]
+    keep = [i for i, note in enumerate(every) if id(note) in wanted]
+    if not keep:
+        return
+    notes = [every[i] for i in keep]
+    parts = tuple(spoken.parts[i] for i in keep)
+    windows = _windows(notes, parts, start, span)
+    frames = _layout(parts, windows)
     analysis = spoken.analysis
     active = frames.note >= 0
     position = np.clip(frames.source, 0.0, analysis.frames - 1.0)
