@@ -17,7 +17,8 @@ MakeRequest = Callable[..., SongRequest]
 
 STRONG = {4: (0, 2), 3: (0,), 6: (0, 3)}
 RANGES = {"male": (45, 62), "female": (55, 72)}
-MIN_SYLLABLE_S = 0.18
+# Shortest sung syllable: swung sixteenths in a mid-tempo groove.
+MIN_SYLLABLE_S = 0.16
 
 
 def chord_at(score: Score, t: float) -> Chord:

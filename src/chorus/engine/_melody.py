@@ -15,7 +15,7 @@ import numpy as np
 
 from chorus.engine._timing import Grid, is_strong
 
-#: Shortest sung syllable, seconds.
+#: Shortest syllable on the plain grid (eighths, else quarters), seconds.
 MIN_SYLLABLE_S = 0.18
 #: Breath between lines, seconds (a little above the 0.15 s the voice needs).
 BREATH_S = 0.3

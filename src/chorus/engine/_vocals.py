@@ -26,8 +26,11 @@ from chorus.engine.score import SungNote, Voice
 # Where each kind of section sits relative to the middle of the voice, in semitones.
 _LIFT = {"Verse": -2, "Pre-Chorus": 0, "Chorus": 2, "Hook": 2, "Bridge": 1}
 _CHORUS_KINDS = ("Chorus", "Hook")
-# Slots longer than this (seconds) are split in two for syllables.
+# Slots longer than this (seconds) are split in two for syllables, when the halves are
+# at least _FINE_SYLLABLE_S long: swung sixteenths in a mid-tempo groove are sung near
+# speech rate (0.16-0.2 s a syllable), where long even eighths drag every word out.
 _SLOW_SLOT_S = 0.34
+_FINE_SYLLABLE_S = 0.16
 # A gap shorter than this after a word is sung through (the voice glides over it).
 _LEGATO_REST_S = 0.12
 
@@ -52,7 +55,7 @@ def _syllable_slot(grid: Grid, slot: float, rap: bool) -> float:
     if rap or grid.meter not in (3, 4):
         return slot
     fine = slot / 2
-    if slot * grid.beat_s > _SLOW_SLOT_S and grid.shortest(fine) >= MIN_SYLLABLE_S:
+    if slot * grid.beat_s > _SLOW_SLOT_S and grid.shortest(fine) >= _FINE_SYLLABLE_S:
         return fine
     return slot
 

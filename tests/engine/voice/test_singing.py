@@ -97,6 +97,27 @@ def test_sustained_notes_are_sung_in_tune(make_score: MakeScore, voice: str, bas
         assert abs(error) <= 0.5, (voice, note.text, note.pitch, error)
 
 
+def test_quick_legato_notes_of_a_high_line_are_voiced_and_in_tune(make_score: MakeScore) -> None:
+    # Words ending in a vowel inside a line, and open vowels on high notes.
+    words = ["tell", "me", "that", "you", "go", "back", "to", "the", "sea", "for", "me"]
+    pitches = [65, 67, 68, 66, 64, 68, 66, 63, 65, 68, 67]
+    notes = [
+        (w, 0.3 + 0.26 * k, 0.25, p) for k, (w, p) in enumerate(zip(words, pitches, strict=True))
+    ]
+    score = make_score(notes, voice="female")
+    audio = render_vocals(score, 0.0, score.duration).astype(np.float64)
+    # The tracker runs over the whole line (it needs context); each note is judged on the
+    # median pitch of the voiced frames in its middle half.
+    f0, times = pyworld.dio(audio, SR, f0_floor=60.0, f0_ceil=1100.0, frame_period=5.0)
+    f0 = pyworld.stonemask(audio, f0, times, SR)
+    for note in score.vocal:
+        quarter = note.duration / 4
+        middle = (times >= note.start + quarter) & (times < note.end - quarter)
+        voiced = f0[middle & (f0 > 0)]
+        assert voiced.size > 0.5 * middle.sum(), note.text
+        assert abs(_semitones(float(np.median(voiced)), note.pitch)) <= 0.5, note.text
+
+
 def test_female_sings_higher_with_raised_formants(make_score: MakeScore) -> None:
     male_notes = [(w, s, d, 50 + k) for w, s, d, k in SUSTAINED]
     female_notes = [(w, s, d, 62 + k) for w, s, d, k in SUSTAINED]

@@ -122,19 +122,22 @@ def speak(phrase: list[Unit]) -> Spoken:
     """Speak and analyse the phrase's units; the utterance is cached per phoneme sequence
     (a chorus line sung again, even to other notes, is spoken once)."""
     words = tuple(unit.phonemes for unit in phrase)
-    analysis, spans, offsets = _spoken(words)
+    analysis, spans, spoken, offsets = _spoken(words)
     parts: list[tuple[Part, ...]] = []
     for word, offset, unit in zip(words, offsets, phrase, strict=True):
-        parts.extend(_deal(word, spans[offset : offset + len(word)], len(unit.notes)))
+        cut = slice(offset, offset + len(word))
+        parts.extend(_deal(word, spans[cut], spoken[cut], len(unit.notes)))
     return Spoken(analysis=analysis, parts=tuple(parts))
 
 
-_Utterance = tuple[_world.Analysis, np.ndarray, tuple[int, ...]]
+# The analysis, each phoneme's span (seconds) with the space between words shared out,
+# the same spans as spoken, and where each word starts among the phonemes.
+_Utterance = tuple[_world.Analysis, np.ndarray, np.ndarray, tuple[int, ...]]
 
 #: Where the renders of one song share their speech (see :func:`sharing_speech`).
 _STORE: ContextVar[SpeechStore | None] = ContextVar("speech_store", default=None)
 # Part of a shared line's name: change it whenever the speech or its analysis changes.
-_SPEECH_VERSION = 1
+_SPEECH_VERSION = 2
 
 
 @contextmanager
@@ -150,8 +153,8 @@ def sharing_speech(store: SpeechStore | None) -> Iterator[None]:
 
 @lru_cache(maxsize=48)
 def _spoken(words: tuple[tuple[str, ...], ...]) -> _Utterance:
-    """The analysed utterance, each phoneme's span (seconds) and where each word starts
-    among the phonemes: from the shared store when there is one, else made here."""
+    """The analysed utterance (see ``_Utterance``): from the shared store when there is
+    one, else made here."""
     store = _STORE.get()
     if store is None:
         return _speak_and_analyse(words)
@@ -163,13 +166,14 @@ def _spoken(words: tuple[tuple[str, ...], ...]) -> _Utterance:
 
 
 def _pack(utterance: _Utterance) -> dict[str, np.ndarray]:
-    analysis, spans, offsets = utterance
+    analysis, spans, raw, offsets = utterance
     return {
         "fs": np.array(analysis.fs),
         "f0": analysis.f0,
         "sp": analysis.sp,
         "ap": analysis.ap,
         "spans": spans,
+        "raw": raw,
         "offsets": np.array(offsets, dtype=np.int64),
     }
 
@@ -178,9 +182,10 @@ def _unpack(arrays: dict[str, np.ndarray]) -> _Utterance:
     analysis = _world.Analysis(
         fs=int(arrays["fs"]), f0=arrays["f0"], sp=arrays["sp"], ap=arrays["ap"]
     )
-    spans = arrays["spans"]
+    spans, raw = arrays["spans"], arrays["raw"]
     spans.flags.writeable = False
-    return analysis, spans, tuple(int(k) for k in arrays["offsets"])
+    raw.flags.writeable = False
+    return analysis, spans, raw, tuple(int(k) for k in arrays["offsets"])
 
 
 def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
@@ -203,6 +208,8 @@ def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
             hints[int(begin / frame) : int(np.ceil(end / frame))] = kind
     analysis = _world.analyze(speech.audio, fs, hints)
     spans = np.asarray(speech.spans, dtype=np.float64) / fs
+    spoken = spans.copy()
+    spoken.flags.writeable = False
     # The voice spends real sound on the space between words (the end of one word
     # flowing into the next): half of it goes to each neighbour.
     for offset, word in zip(offsets, words, strict=True):
@@ -214,7 +221,7 @@ def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
             space = spans[end]
             spans[end - 1, 1] = 0.5 * (space[0] + space[1])
     spans.flags.writeable = False
-    return analysis, spans, tuple(offsets)
+    return analysis, spans, spoken, tuple(offsets)
 
 
 def _voicing(phoneme: str) -> int:
@@ -225,10 +232,13 @@ def _voicing(phoneme: str) -> int:
     return _world.EITHER
 
 
-def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Part, ...]]:
+def _deal(
+    word: tuple[str, ...], spans: np.ndarray, spoken: np.ndarray, notes: int
+) -> list[tuple[Part, ...]]:
     """The parts each of a word's ``notes`` sings: one syllable per note when the counts
     agree, several syllables on a note when there are more, a vowel held over several
-    notes when there are fewer."""
+    notes when there are fewer. ``spans`` are the word's phonemes with the space between
+    words shared out, ``spoken`` the same as the voice spoke them."""
     syllables = syllabify(word)
     count = len(syllables)
     dealt: list[list[Part]] = [[] for _ in range(notes)]
@@ -240,7 +250,7 @@ def _deal(word: tuple[str, ...], spans: np.ndarray, notes: int) -> list[tuple[Pa
             first = last = index * notes // count
         onset = _consonants(spans, *syllable.onset)
         coda = _consonants(spans, *syllable.coda)
-        vowel = _vowel(word, spans, *syllable.nucleus)
+        vowel = _vowel(word, spans, spoken, *syllable.nucleus)
         pieces = _split_vowel(vowel, last - first + 1)
         dealt[first].extend(onset)
         for k, piece in enumerate(pieces):
@@ -256,17 +266,21 @@ def _consonants(spans: np.ndarray, start: int, end: int) -> list[Part]:
     return [Part(begin, finish, begin, begin, vowel=False)]
 
 
-def _vowel(word: tuple[str, ...], spans: np.ndarray, start: int, end: int) -> Part:
-    """The nucleus, held at the middle of its first vowel (a diphthong glides at the end,
-    as singers do). A single held point beats a slowed-down stretch: the recognizer
-    (and the ear) hear a slowed transition as extra sounds."""
+def _vowel(
+    word: tuple[str, ...], spans: np.ndarray, spoken: np.ndarray, start: int, end: int
+) -> Part:
+    """The nucleus, held at the middle of its first vowel as spoken (a diphthong glides at
+    the end, as singers do). A single held point beats a slowed-down stretch: the
+    recognizer (and the ear) hear a slowed transition as extra sounds. The middle is taken
+    within the vowel's own sound, not the pause after a word that ends in it: there the
+    voice has already faded, and a held whisper carries no pitch."""
     begin, finish = float(spans[start, 0]), float(spans[end - 1, 1])
     first = next((i for i in range(start, end) if word[i] in VOWELS), start)
     stop = first + 1
     while stop < end and not (word[stop] in VOWELS and word[stop - 1] in VOWELS):
         stop += 1
-    core_start = float(spans[start, 0]) if word[start] in STRESS else float(spans[first, 0])
-    core_end = float(spans[stop - 1, 1])
+    core_start = float(spoken[start, 0]) if word[start] in STRESS else float(spoken[first, 0])
+    core_end = float(spoken[stop - 1, 1])
     hold_start = min(max(0.5 * (core_start + core_end), begin), finish)
     hold_end = hold_start + _world.FRAME_PERIOD_MS / 1000.0
     return Part(begin, max(finish, hold_end), hold_start, hold_end, vowel=True)

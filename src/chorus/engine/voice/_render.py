@@ -25,6 +25,8 @@ _CODA_RELEASE = 0.02
 # Notes closer than this are sung legato: the pitch glides from one to the next.
 _LEGATO_GAP = 0.1
 _GLIDE = 0.07
+# A glide takes at most this share of its note, so a short note still reaches its pitch.
+_GLIDE_SHARE = 0.25
 _VIBRATO_HZ = 5.3
 _VIBRATO_SEMITONES = 0.22
 _VIBRATO_DELAY = 0.25
@@ -37,13 +39,22 @@ _FEMALE_FORMANTS = 1.10
 _BREATH = 0.25
 _BREATH_NONE_HZ = 200.0
 _BREATH_FULL_HZ = 330.0
+# The fundamental is raised this much (dB) over the same pitch range: the envelope comes
+# from speech an octave or more lower, where the first harmonic of an open vowel at a
+# high note falls below the first formant and sounds weaker than the second, so the note
+# reads an octave up or not at all; a singer's fundamental is strong.
+_FUNDAMENTAL_DB = 6.0
 # Every phrase is brought to this RMS so sections match; peaks then sit near 0.5.
 _PHRASE_RMS = 0.1
 _PEAK_LIMIT = 0.9
 # How far a note's vowel may be brought toward the phrase's typical level: speech swallows
-# unstressed syllables by up to 30 dB, a singer sings them out.
-_LEVEL_BOOST_DB = 12.0
+# unstressed syllables by up to 30 dB, a singer sings them out (yet still a little softer
+# than the stressed ones).
+_LEVEL_BOOST_DB = 9.0
 _LEVEL_CUT_DB = 4.0
+# A note too short for its whole syllable shrinks its consonants first, down to this
+# share of their length, before the vowel.
+_SQUEEZE = 0.6
 # Rests at least this many frames long are not resynthesized.
 _SILENT_RUN = 6
 
@@ -158,7 +169,10 @@ def _sing(
     sp *= (frames.gain**2)[:, None]
     sp[~active] = _world.SILENT_POWER
     f0 = np.where(voiced, _pitch(notes, frames, start), 0.0)
-    breath = _BREATH * np.clip((f0 - _BREATH_NONE_HZ) / (_BREATH_FULL_HZ - _BREATH_NONE_HZ), 0, 1)
+    high = np.clip((f0 - _BREATH_NONE_HZ) / (_BREATH_FULL_HZ - _BREATH_NONE_HZ), 0, 1)
+    if _FUNDAMENTAL_DB > 0:
+        sp = _world.lift_fundamental(sp, f0, _FUNDAMENTAL_DB * high, SAMPLE_RATE)
+    breath = _BREATH * high
     ap = _world.breathe(ap, f0, breath, SAMPLE_RATE)
     ap[~active] = 1.0
     if female:
@@ -232,7 +246,8 @@ def _windows(
 
 def _layout(parts: tuple[tuple[Part, ...], ...], windows: list[tuple[float, float]]) -> _Frames:
     """Stretch each note's parts over its window: consonants and vowel edges keep their
-    length while the vowel's hold takes up the rest (all shrink alike on short notes)."""
+    length while the vowel's hold takes up the rest (on a short note the consonants
+    shrink first, then all alike)."""
     first = math.floor(windows[0][0] / FRAME)
     count = math.ceil(windows[-1][1] / FRAME) - first + 2
     source = np.full(count, -1.0)
@@ -241,26 +256,37 @@ def _layout(parts: tuple[tuple[Part, ...], ...], windows: list[tuple[float, floa
     gain = np.ones(count)
     times = (first + np.arange(count)) * FRAME
     for index, (note_parts, (begin, finish)) in enumerate(zip(parts, windows, strict=True)):
-        fixed = sum(p.fixed if p.vowel else p.end - p.start for p in note_parts)
+        cons = sum(p.end - p.start for p in note_parts if not p.vowel)
+        edges = sum(p.fixed for p in note_parts if p.vowel)
         hold = sum(p.hold for p in note_parts if p.vowel)
         length = finish - begin
-        if fixed + hold <= 0:
+        if cons + edges + hold <= 0:
             continue
-        if length >= fixed + hold and hold > 0:
-            fixed_scale, hold_scale = 1.0, (length - fixed) / hold
+        cons_scale, vowel_scale = 1.0, 1.0
+        if length >= cons + edges + hold and hold > 0:
+            hold_scale = (length - cons - edges) / hold
         else:
-            fixed_scale = hold_scale = length / (fixed + hold)
+            # Too short for the whole syllable: consonants give up time first (down to
+            # _SQUEEZE), so the vowel still sounds and carries the pitch.
+            cons_scale = vowel_scale = length / (cons + edges + hold)
+            if cons > 0:
+                cons_scale = float(np.clip((length - edges - hold) / cons, _SQUEEZE, 1.0))
+                if length - cons * cons_scale > 0 < edges + hold:
+                    vowel_scale = (length - cons * cons_scale) / (edges + hold)
+                else:
+                    cons_scale = vowel_scale
+            hold_scale = vowel_scale
         cursor = begin
         for part in note_parts:
             pieces: tuple[tuple[float, float, float], ...]
             if part.vowel:
                 pieces = (
-                    (part.start, part.hold_start, fixed_scale),
+                    (part.start, part.hold_start, vowel_scale),
                     (part.hold_start, part.hold_end, hold_scale),
-                    (part.hold_end, part.end, fixed_scale),
+                    (part.hold_end, part.end, vowel_scale),
                 )
             else:
-                pieces = ((part.start, part.end, fixed_scale),)
+                pieces = ((part.start, part.end, cons_scale),)
             for src_start, src_end, scale in pieces:
                 out_end = cursor + (src_end - src_start) * scale
                 mask = (times >= cursor) & (times < out_end)
@@ -315,7 +341,8 @@ def _pitch(notes: list[SungNote], frames: _Frames, start: float) -> np.ndarray:
         if index > 0:
             previous = notes[index - 1]
             if note.start - previous.end < _LEGATO_GAP and previous.pitch != note.pitch:
-                ramp = np.clip(t / _GLIDE, 0.0, 1.0)
+                glide = min(_GLIDE, _GLIDE_SHARE * note.duration)
+                ramp = np.clip(t / glide, 0.0, 1.0)
                 ramp = ramp * ramp * (3.0 - 2.0 * ramp)
                 value = previous.pitch + (note.pitch - previous.pitch) * ramp
         if note.duration > 2 * _VIBRATO_DELAY:

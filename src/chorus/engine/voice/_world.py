@@ -123,6 +123,24 @@ def breathe(ap: np.ndarray, f0: np.ndarray, level: np.ndarray, fs: int) -> np.nd
     return np.asarray(np.maximum(ap, floor))
 
 
+def lift_fundamental(sp: np.ndarray, f0: np.ndarray, db: np.ndarray, fs: int) -> np.ndarray:
+    """Raise each frame's envelope around its fundamental by ``db`` (one value per frame):
+    fully up to 1.2 times ``f0``, fading out by 1.6 times (the second harmonic keeps its
+    level). ``sp`` is ``(frames, bins)`` over 0..``fs``/2 Hz. Returns a new array."""
+    out = sp.copy()
+    rows = np.flatnonzero((db > 0) & (f0 > 0))
+    if rows.size == 0:
+        return out
+    freqs = np.linspace(0.0, fs / 2, sp.shape[1])
+    # Only the bins below 1.6 f0 change.
+    top = min(int(np.ceil(1.6 * float(np.max(f0[rows])) / freqs[1])) + 1, sp.shape[1])
+    ratio = freqs[None, :top] / f0[rows, None]
+    share = np.clip((1.6 - ratio) / 0.4, 0.0, 1.0)
+    gain = 10.0 ** (db[rows, None] * share / 10.0)
+    out[rows, :top] *= gain.astype(sp.dtype)
+    return out
+
+
 def synthesize(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, fs: int) -> np.ndarray:
     """Resynthesize frames (``f0`` Hz per frame, 0 = unvoiced) to float32 audio at ``fs``."""
     return np.asarray(
