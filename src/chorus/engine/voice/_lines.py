@@ -28,7 +28,7 @@ from chorus.engine.voice._phonemes import (
     is_vocalic,
     syllabify,
 )
-from chorus.engine.voice._piper import Singer
+from chorus.engine.voice._piper import Singer, voice_id
 from chorus.engine.voice._store import SpeechStore
 from chorus.engine.voice._zh import pinyin_phonemes
 
@@ -137,7 +137,7 @@ _Utterance = tuple[_world.Analysis, np.ndarray, np.ndarray, tuple[int, ...]]
 #: Where the renders of one song share their speech (see :func:`sharing_speech`).
 _STORE: ContextVar[SpeechStore | None] = ContextVar("speech_store", default=None)
 # Part of a shared line's name: change it whenever the speech or its analysis changes.
-_SPEECH_VERSION = 2
+_SPEECH_VERSION = 3
 
 
 @contextmanager
@@ -158,43 +158,58 @@ def _spoken(words: tuple[tuple[str, ...], ...]) -> _Utterance:
     store = _STORE.get()
     if store is None:
         return _speak_and_analyse(words)
-    key = hashlib.sha256(
-        json.dumps([_SPEECH_VERSION, Singer.get().model_id, words]).encode()
-    ).hexdigest()[:32]
-    arrays = store.get(key, lambda: _pack(_speak_and_analyse(words)))
-    return _unpack(arrays)
+    key = hashlib.sha256(json.dumps([_SPEECH_VERSION, voice_id(), words]).encode())
+    arrays = store.get(key.hexdigest()[:32], lambda: _pack(_speak_and_analyse(words)))
+    return _unpack(arrays, words)
 
 
 def _pack(utterance: _Utterance) -> dict[str, np.ndarray]:
-    analysis, spans, raw, offsets = utterance
-    return {
-        "fs": np.array(analysis.fs),
-        "f0": analysis.f0,
-        "sp": analysis.sp,
-        "ap": analysis.ap,
-        "spans": spans,
-        "raw": raw,
-        "offsets": np.array(offsets, dtype=np.int64),
-    }
+    """What the store keeps of an utterance: the analysis and the spans as spoken (the
+    shared-out spans follow from those)."""
+    analysis, _, spoken, _ = utterance
+    return {"fs": np.array(analysis.fs), "f0": analysis.f0, "sp": analysis.sp,
+            "ap": analysis.ap, "spoken": spoken}  # fmt: skip
 
 
-def _unpack(arrays: dict[str, np.ndarray]) -> _Utterance:
+def _unpack(arrays: dict[str, np.ndarray], words: tuple[tuple[str, ...], ...]) -> _Utterance:
     analysis = _world.Analysis(
         fs=int(arrays["fs"]), f0=arrays["f0"], sp=arrays["sp"], ap=arrays["ap"]
     )
-    spans, raw = arrays["spans"], arrays["raw"]
+    return _with_spans(analysis, arrays["spoken"], words)
+
+
+def _with_spans(
+    analysis: _world.Analysis, spoken: np.ndarray, words: tuple[tuple[str, ...], ...]
+) -> _Utterance:
+    """The utterance of ``words`` from its analysis and the phonemes' spans as spoken
+    (seconds, one row per phoneme and word space)."""
+    offsets: list[int] = []
+    count = 0
+    for word in words:
+        count += 1 if offsets else 0  # the space before every word but the first
+        offsets.append(count)
+        count += len(word)
+    spoken.flags.writeable = False
+    spans = spoken.copy()
+    # The voice spends real sound on the space between words (the end of one word
+    # flowing into the next): half of it goes to each neighbour.
+    for offset, word in zip(offsets, words, strict=True):
+        if offset > 0:
+            space = spans[offset - 1]
+            spans[offset, 0] = 0.5 * (space[0] + space[1])
+        end = offset + len(word)
+        if end < count:
+            space = spans[end]
+            spans[end - 1, 1] = 0.5 * (space[0] + space[1])
     spans.flags.writeable = False
-    raw.flags.writeable = False
-    return analysis, spans, raw, tuple(int(k) for k in arrays["offsets"])
+    return analysis, spans, spoken, tuple(offsets)
 
 
 def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
     line: list[str] = []
-    offsets: list[int] = []
     for word in words:
         if line:
             line.append(" ")
-        offsets.append(len(line))
         line.extend(word)
     singer = Singer.get()
     speech = singer.speak(tuple(line))
@@ -207,21 +222,7 @@ def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
         if kind != _world.EITHER:
             hints[int(begin / frame) : int(np.ceil(end / frame))] = kind
     analysis = _world.analyze(speech.audio, fs, hints)
-    spans = np.asarray(speech.spans, dtype=np.float64) / fs
-    spoken = spans.copy()
-    spoken.flags.writeable = False
-    # The voice spends real sound on the space between words (the end of one word
-    # flowing into the next): half of it goes to each neighbour.
-    for offset, word in zip(offsets, words, strict=True):
-        if offset > 0:
-            space = spans[offset - 1]
-            spans[offset, 0] = 0.5 * (space[0] + space[1])
-        end = offset + len(word)
-        if end < len(line):
-            space = spans[end]
-            spans[end - 1, 1] = 0.5 * (space[0] + space[1])
-    spans.flags.writeable = False
-    return analysis, spans, spoken, tuple(offsets)
+    return _with_spans(analysis, np.asarray(speech.spans, dtype=np.float64) / fs, words)
 
 
 def _voicing(phoneme: str) -> int:

@@ -14,6 +14,7 @@ in a short-lived child process that writes the patched model to a cache folder
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -85,6 +86,13 @@ def _cached_name(model_path: Path) -> str:
     # The patch is made with piper's and onnx's own code: a new release makes a new file.
     key += f"|{_NOISE_FRAMES}|{_NOISE_CHANNELS}|{version('piper-tts')}|{version('onnx')}"
     return f"{model_path.stem}-sing-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+
+
+@functools.cache
+def voice_id() -> str:
+    """Names this exact voice (the patched model's file name), without loading it."""
+    model_path, _ = _model_paths()
+    return Path(_cached_name(model_path)).stem
 
 
 def patched_model_file(model_path: Path) -> Path:
@@ -189,11 +197,8 @@ class Singer:
         # without them a run's buffers are sized to that run (no measurable slowdown).
         options.enable_mem_pattern = False
         options.log_severity_level = 3
-        patched = patched_model_file(model_path)
-        #: Names this exact voice (the patched model's file name changes with it).
-        self.model_id = patched.stem
         self._session = onnxruntime.InferenceSession(
-            str(patched),
+            str(patched_model_file(model_path)),
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )

@@ -85,16 +85,14 @@ def render_vocals(
     songs with that store (the clips of one task).
     """
     length = max(round((end - start) * sr), 0)
-    notes = sorted(
-        (n for n in score.vocal if start <= n.start < end and n.duration > 0),
-        key=lambda n: (n.start, n.word_index, n.syllable_index),
-    )
+    lines = _lines(score)
+    notes = [n for line in lines.values() for n in line if start <= n.start < end]
+    notes.sort(key=lambda n: (n.start, n.word_index, n.syllable_index))
     if not notes or length == 0:
         return np.zeros(length, dtype=np.float32)
     span = end - start
     female = score.voice == "female"
     buffer = np.zeros(math.ceil(span * SAMPLE_RATE) + SAMPLE_RATE // 10, dtype=np.float32)
-    lines = _lines(score)
     with sharing_speech(store):
         for phrase in _phrases(notes):
             # The whole line is spoken even when the range holds only part of it: the
@@ -147,11 +145,11 @@ def _sing(
 ) -> None:
     """Sing the notes of ``chunk`` (part of a line, spoken whole) whose ``id`` is in
     ``wanted`` into ``out``, which starts at ``start`` seconds and lasts ``span``."""
-    spoken = speak(chunk)
     every = [note for unit in chunk for note in unit.notes]
     keep = [i for i, note in enumerate(every) if id(note) in wanted]
     if not keep:
-        return
+        return  # a piece of a long line sung in another range: not even spoken
+    spoken = speak(chunk)
     notes = [every[i] for i in keep]
     parts = tuple(spoken.parts[i] for i in keep)
     windows = _windows(notes, parts, start, span)

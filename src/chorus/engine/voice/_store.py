@@ -11,6 +11,7 @@ again. A lock whose holder died is taken over after :data:`STALE_LOCK_S`.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import time
 import zipfile
@@ -93,8 +94,6 @@ def _load(path: Path) -> Arrays | None:
 
 
 def _save(path: Path, arrays: Arrays) -> None:
-    import io
-
     buffer = io.BytesIO()
     # savez's keyword arguments are the arrays' names (its stubs expect its own options).
     savez = cast(Callable[..., None], np.savez)
