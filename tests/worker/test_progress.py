@@ -15,7 +15,7 @@ def test_status_and_progress_move_forward(server: LiveServer) -> None:
     seen: list[tuple[str, int, list[str]]] = []
     with server.client(server.new_key("progress")) as client:
         task_id = submit(
-            client, {"prompt": "[Verse]\nstep by step\nday by day", "tags": "pop", "duration": 30}
+            client, {"prompt": "[Verse]\nstep by step\nday by day", "tags": "pop", "duration": 90}
         )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
