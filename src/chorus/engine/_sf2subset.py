@@ -1,10 +1,13 @@
-"""Cut a SoundFont 2 file down to a few presets.
+"""Cut a SoundFont 2 file down to a few presets, and read what a preset does per key.
 
 A General MIDI font carries 128 instruments and several drum kits, and a synthesizer that
 decodes every sample up front (as TinySoundFont does) pays for all of them. This writes a
 valid SF2 in memory holding only the wanted presets, their instruments and the samples
 those use, with every index renumbered. Sample data is read through a memory map, so only
 the samples that are kept are ever paged in.
+
+:func:`key_map` reads which keys of a preset silence each other (a closed hi-hat stops
+the open one) and where a key changes samples with velocity.
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ import functools
 import mmap
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+GEN_KEY_RANGE = 43
+GEN_VEL_RANGE = 44
 GEN_INSTRUMENT = 41
+GEN_EXCLUSIVE_CLASS = 57
 GEN_SAMPLE_ID = 53
 SAMPLE_PAD = 46  # zero samples the SF2 spec requires after every sample
 ROM_SAMPLE = 0x8000
@@ -82,6 +89,80 @@ def list_presets(path: Path) -> frozenset[tuple[int, int]]:
         return frozenset((int(p["bank"]), int(p["preset"])) for p in phdr)
     finally:
         data.close()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMap:
+    """What a preset does per key, beyond its sound.
+
+    ``classes`` maps each key of an exclusive class to that class (a positive number;
+    keys of one class cut each other off); ``splits`` maps each key played by different
+    samples at different velocities to the velocities (MIDI 1..127) where the samples
+    change. Keys of no class, or one sound at every velocity, are left out.
+    """
+
+    classes: dict[int, int]
+    splits: dict[int, tuple[int, ...]]
+
+
+@functools.lru_cache(maxsize=32)
+def key_map(path: Path, preset: tuple[int, int]) -> KeyMap:
+    """The :class:`KeyMap` of ``preset`` (``(bank, program)``) in the SoundFont at
+    ``path``; an unknown preset gives empty maps."""
+    data, chunks = _open(path)
+    try:
+        tables = {name: _read(data, chunks, name) for name in _PDTA}
+    finally:
+        data.close()
+    phdr, inst = tables["phdr"], tables["inst"]
+    found = [i for i in range(len(phdr) - 1)
+             if (int(phdr[i]["bank"]), int(phdr[i]["preset"])) == preset]  # fmt: skip
+    classes: dict[int, int] = {}
+    edges: dict[int, set[int]] = {}
+    if not found:
+        return KeyMap(classes, {})
+    index = found[0]
+    preset_zones = _zones(int(phdr[index]["bag"]), int(phdr[index + 1]["bag"]),
+                          tables["pbag"], tables["pgen"], tables["pmod"])  # fmt: skip
+    for gens, _ in preset_zones:
+        instrument = _generator(gens, GEN_INSTRUMENT)
+        if instrument is None or instrument >= len(inst) - 1:
+            continue  # the global zone, or a broken link
+        keys, vels = _range(gens, GEN_KEY_RANGE), _range(gens, GEN_VEL_RANGE)
+        zones = _zones(int(inst[instrument]["bag"]), int(inst[instrument + 1]["bag"]),
+                       tables["ibag"], tables["igen"], tables["imod"])  # fmt: skip
+        default = 0
+        for position, (zone_gens, _) in enumerate(zones):
+            own = _generator(zone_gens, GEN_EXCLUSIVE_CLASS)
+            if _generator(zone_gens, GEN_SAMPLE_ID) is None:
+                if position == 0:  # the instrument's global zone sets the default
+                    default = own or 0
+                continue
+            group = default if own is None else own
+            low, high = _range(zone_gens, GEN_KEY_RANGE)
+            soft, loud = _range(zone_gens, GEN_VEL_RANGE)
+            soft, loud = max(soft, vels[0]), min(loud, vels[1])
+            for key in range(max(low, keys[0]), min(high, keys[1]) + 1):
+                if group > 0:
+                    classes.setdefault(key, group)
+                edges.setdefault(key, set()).update((soft, loud + 1))
+    splits = {key: tuple(sorted(v for v in cuts if 1 < v <= 127))
+              for key, cuts in edges.items()}  # fmt: skip
+    return KeyMap(classes, {key: cuts for key, cuts in splits.items() if cuts})
+
+
+def _generator(gens: np.ndarray, oper: int) -> int | None:
+    """The amount of generator ``oper`` in a zone, if it has one."""
+    hits = np.flatnonzero(gens["oper"] == oper)
+    return int(gens["amount"][hits[-1]]) if hits.size else None
+
+
+def _range(gens: np.ndarray, oper: int) -> tuple[int, int]:
+    """A zone's key or velocity range (low, high), everything when it sets none."""
+    amount = _generator(gens, oper)
+    if amount is None:
+        return 0, 127
+    return amount & 0xFF, amount >> 8
 
 
 def _zones(

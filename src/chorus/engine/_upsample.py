@@ -1,11 +1,12 @@
-"""Doubling the sample rate of a signal that arrives in chunks.
+"""Doubling the sample rate of a signal, any stretch of it on its own.
 
 Instruments with nothing audible above a quarter of the output rate are synthesized at
 half the rate (half the work) and brought up here. The interpolator is a windowed-sinc
 half-band filter in polyphase form: every input sample passes through unchanged as an
 even output sample, and the odd output samples between them are a short convolution.
-It keeps the last inputs between calls, so chunks join without a seam; the price is a
-fixed delay of :data:`TAPS_PER_SIDE` input samples (0.7 ms at 22.05 kHz).
+It looks :data:`TAPS_PER_SIDE` input samples to either side, so a stretch of output is
+made from a slightly longer stretch of input (:func:`input_span`) and stretches made one
+after another join exactly.
 """
 
 from __future__ import annotations
@@ -27,31 +28,28 @@ def _odd_phase_taps() -> np.ndarray:
 _TAPS = _odd_phase_taps()
 
 
-class Upsampler:
-    """Stream-wise 2x interpolation of ``(n, channels)`` float32 chunks.
+def input_span(start: int, n: int) -> tuple[int, int]:
+    """The input samples ``(first, end)`` that output samples ``start .. start + n``
+    depend on (output sample ``2 m`` is input sample ``m``)."""
+    return start // 2 - TAPS_PER_SIDE, (start + n) // 2 + TAPS_PER_SIDE + 1
 
-    :meth:`process` returns exactly twice as many frames as it is given, delayed by
-    :data:`TAPS_PER_SIDE` input frames (silence comes out first); :meth:`reset` forgets
-    the past, as after a jump in the signal.
-    """
 
-    def __init__(self, channels: int) -> None:
-        self.channels = channels
-        # Channel-major, so each channel's convolution runs over contiguous memory.
-        self._history = np.zeros((channels, 2 * TAPS_PER_SIDE - 1), dtype=np.float32)
-
-    def reset(self) -> None:
-        self._history[:] = 0.0
-
-    def process(self, chunk: np.ndarray) -> np.ndarray:
-        """The next ``2 * len(chunk)`` output frames."""
-        m = len(chunk)
-        buffer = np.concatenate([self._history, np.asarray(chunk, dtype=np.float32).T], axis=1)
-        out = np.empty((2 * m, self.channels), dtype=np.float32)
-        if m:
-            centre = TAPS_PER_SIDE - 1
-            out[0::2] = buffer[:, centre : centre + m].T
-            for channel in range(self.channels):
-                out[1::2, channel] = np.convolve(buffer[channel], _TAPS, mode="valid")
-        self._history = buffer[:, buffer.shape[1] - self._history.shape[1] :].copy()
-        return out
+def double_rate(half: np.ndarray, first: int, start: int, n: int) -> np.ndarray:
+    """Output samples ``start .. start + n`` (float32, ``(n, channels)``) at twice the
+    rate of ``half``, whose row 0 is input sample ``first``; ``half`` must cover
+    :func:`input_span` of the range."""
+    low, high = input_span(start, n)
+    if first > low or first + len(half) < high:
+        raise ValueError("the input does not cover the range")
+    m_first, m_last = start // 2, (start + n) // 2
+    count = m_last - m_first + 1
+    at = m_first - first
+    out = np.empty((2 * count, half.shape[1]), dtype=np.float32)
+    out[0::2] = half[at : at + count]
+    for channel in range(half.shape[1]):
+        around = np.ascontiguousarray(
+            half[at - TAPS_PER_SIDE + 1 : at + count + TAPS_PER_SIDE, channel]
+        )
+        out[1::2, channel] = np.convolve(around, _TAPS, mode="valid")
+    skip = start - 2 * m_first
+    return out[skip : skip + n]
