@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from chorus.engine import timing
 from chorus.engine._files import atomic_write_json
@@ -81,7 +82,21 @@ def render_song(
     shared_dir: a folder that the renders of the same lyrics (the clips of one task, in
         other processes, at the same time) share: each line's speech is made by one of
         them and read by the others. None: everything is made here.
+
+    A render runs on one core (plus ffmpeg's for the video): the numerical libraries'
+    thread pools are held to one thread meanwhile, since several renders side by side use
+    the cores better than one render's threads, which mostly wait on each other.
     """
+    with threadpool_limits(limits=1):
+        return _render(request, out_dir, on_progress, shared_dir)
+
+
+def _render(
+    request: SongRequest,
+    out_dir: Path,
+    on_progress: ProgressFn | None,
+    shared_dir: Path | None,
+) -> RenderResult:
     report = on_progress or (lambda _progress: None)
     out_dir.mkdir(parents=True, exist_ok=True)
     clock = timing.StageClock()

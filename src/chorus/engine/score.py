@@ -7,8 +7,9 @@ rendered section by section. Every later stage reads the score; none of them cha
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -140,7 +141,15 @@ class Score:
         return self.beat_seconds * self.meter
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The score as plain data (what ``dataclasses.asdict`` gives, built directly:
+        a song holds thousands of notes)."""
+        data = _row(self)
+        data["sections"] = [_row(section) for section in self.sections]
+        data["chords"] = [_row(chord) for chord in self.chords]
+        data["tracks"] = [{**_row(t), "notes": [_row(n) for n in t.notes]} for t in self.tracks]
+        data["vocal"] = [_row(note) for note in self.vocal]
+        data["extra"] = copy.deepcopy(self.extra)
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
@@ -178,3 +187,14 @@ class Score:
     @classmethod
     def load(cls, path: Path) -> Score:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _row(item: object) -> dict[str, Any]:
+    """A dataclass's fields by name (nested values as they are)."""
+    names = _FIELDS.get(type(item))
+    if names is None:
+        names = _FIELDS[type(item)] = tuple(f.name for f in fields(item))  # type: ignore[arg-type]
+    return {name: getattr(item, name) for name in names}
