@@ -16,9 +16,9 @@ from chorus.engine.styles import GENRES
 MakeRequest = Callable[..., SongRequest]
 
 STRONG = {4: (0, 2), 3: (0,), 6: (0, 3)}
-RANGES = {"male": (45, 62), "female": (55, 72)}
-# Shortest sung syllable: swung sixteenths in a mid-tempo groove.
-MIN_SYLLABLE_S = 0.16
+RANGES = {"male": (45, 62), "female": (53, 70)}
+# Shortest sung syllable: sixteenths in a mid-tempo groove.
+MIN_SYLLABLE_S = 0.13
 
 
 def chord_at(score: Score, t: float) -> Chord:

@@ -80,7 +80,7 @@ def test_line_ends_may_be_held_longer_than_the_line_inside(make_request: MakeReq
     assert held > inside
 
 
-@pytest.mark.parametrize(("voice", "low", "high"), [("male", 45, 62), ("female", 55, 72)])
+@pytest.mark.parametrize(("voice", "low", "high"), [("male", 45, 62), ("female", 53, 70)])
 def test_voices_sing_in_their_usual_range(
     make_request: MakeRequest, voice: str, low: int, high: int
 ) -> None:
