@@ -1,6 +1,11 @@
 """Engine speed and memory: prints CPU-s per minute of audio, first-audio latency, wall
 time of two clips side by side, and peak RSS per render process.
 
+The live ``stream.mp3`` is written only when someone listens (the media route says so);
+"listened" rows stream from the first section, as when a player opens the stream at
+once, and "unheard" rows make no stream, as for an API client that fetches the final
+files.
+
 Run: ``.venv/bin/python bench/engine.py [--duration 120] [--repeat 3] [--out bench/out]``.
 Targets: <= 3 CPU-s per sung minute, first audio <= 2 s, two 2-minute clips <= 12 s wall,
 peak RSS <= 600 MB per render process. CPU seconds include the ffmpeg child that makes
@@ -75,7 +80,13 @@ def _warm_up() -> None:
 
 
 def _render_job(
-    kind: str, duration: float, seed: int, out: str, shared: str | None = None
+    kind: str,
+    duration: float,
+    seed: int,
+    out: str,
+    *,
+    shared: str | None = None,
+    listened: bool = True,
 ) -> dict[str, Any]:
     """One render in a worker process: CPU seconds, wall, first audio, peak RSS. The
     process's own cache of spoken lines is emptied first, so every clip starts cold; the
@@ -98,10 +109,14 @@ def _render_job(
 
     cpu0 = time.process_time() + _children_cpu()
     result = render_song(
-        request, Path(out), on_progress, shared_dir=Path(shared) if shared else None
+        request,
+        Path(out),
+        on_progress,
+        shared_dir=Path(shared) if shared else None,
+        stream=listened,
     )
     return {
-        "kind": kind,
+        "kind": f"{kind} {'listened' if listened else 'unheard'}",
         "cpu_s": time.process_time() + _children_cpu() - cpu0,
         "wall_s": time.perf_counter() - began,
         "first_audio_s": first_audio[0] if first_audio else float("nan"),
@@ -123,6 +138,25 @@ def _median_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _per_minute(cpu_s: float, audio_s: float) -> float:
+    return cpu_s / (audio_s / 60.0)
+
+
+def _task(pool: ProcessPoolExecutor, out: Path, duration: float, r: int, *,
+          listened: bool) -> tuple[list[dict[str, Any]], float]:  # fmt: skip
+    """A task's two sung clips side by side, sharing their speech: rows and wall time."""
+    shared = out / f"shared{r}"
+    shutil.rmtree(shared, ignore_errors=True)
+    began = time.perf_counter()
+    pair = [pool.submit(_render_job, "sung", duration, seed + 10 * r, str(out / f"pair{seed}"),
+                        shared=str(shared), listened=listened)
+            for seed in (1, 2)]  # fmt: skip
+    rows = [f.result() for f in pair]
+    wall = time.perf_counter() - began
+    shutil.rmtree(shared, ignore_errors=True)
+    return rows, wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=float, default=120.0)
@@ -132,50 +166,48 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     context = mp.get_context("spawn")
 
+    solos = [("sung", True), ("sung", False), ("instrumental", True)]
     with ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_warm_up) as pool:
         # Warm both workers before timing: a serving process loads its models once.
         list(pool.map(_render_job, ["instrumental"] * 2, [10.0] * 2, [1, 2],
                       [str(args.out / f"warm{i}") for i in range(2)]))  # fmt: skip
-        solo: dict[str, list[dict[str, Any]]] = {"sung": [], "instrumental": []}
-        pairs: list[list[dict[str, Any]]] = []
-        pair_walls: list[float] = []
+        solo: dict[tuple[str, bool], list[dict[str, Any]]] = {case: [] for case in solos}
+        tasks: dict[bool, list[tuple[list[dict[str, Any]], float]]] = {True: [], False: []}
         for r in range(args.repeat):
-            for kind in ("sung", "instrumental"):
-                solo[kind].append(pool.submit(_render_job, kind, args.duration, 7 + r,
-                                              str(args.out / f"{kind}-solo")).result())  # fmt: skip
-            shared = args.out / f"shared{r}"
-            shutil.rmtree(shared, ignore_errors=True)
-            began = time.perf_counter()
-            pair = [pool.submit(_render_job, "sung", args.duration, seed + 10 * r,
-                                str(args.out / f"pair{seed}"), str(shared))
-                    for seed in (1, 2)]  # fmt: skip
-            pairs.append([f.result() for f in pair])
-            pair_walls.append(time.perf_counter() - began)
-            shutil.rmtree(shared, ignore_errors=True)
+            for kind, listened in solos:
+                solo[(kind, listened)].append(pool.submit(
+                    _render_job, kind, args.duration, 7 + r, str(args.out / f"{kind}-solo"),
+                    listened=listened).result())  # fmt: skip
+            for listened in (True, False):
+                tasks[listened].append(_task(pool, args.out, args.duration, r, listened=listened))
 
-    rows = [_median_row(solo["sung"]), _median_row(solo["instrumental"])]
-    pair_rows = [_median_row([p[i] for p in pairs]) for i in (0, 1)]
     print(f"engine benchmark: {args.duration:g} s songs, 44.1 kHz stereo, 2 render processes, "
           f"median of {args.repeat}")  # fmt: skip
-    print(
-        f"{'render':<14}{'CPU-s':>8}{'wall-s':>8}{'CPU-s/min':>11}{'1st audio':>11}{'peak MB':>9}"
-    )
-    for row in rows + pair_rows:
-        per_min = row["cpu_s"] / (row["audio_s"] / 60.0)
-        print(f"{row['kind']:<14}{row['cpu_s']:8.2f}{row['wall_s']:8.2f}{per_min:11.2f}"
-              f"{row['first_audio_s']:11.2f}{row['peak_rss_mb']:9.0f}")  # fmt: skip
-    print(f"two {args.duration:g} s sung clips side by side: "
-          f"{statistics.median(pair_walls):.2f} s wall (runs: "
-          + ", ".join(f"{w:.2f}" for w in pair_walls) + ")")  # fmt: skip
-    task_cpu = statistics.median(sum(p["cpu_s"] for p in pair) for pair in pairs)
-    task_audio = statistics.median(sum(p["audio_s"] for p in pair) for pair in pairs)
-    print(f"a task (two sung clips sharing their speech): {task_cpu:.2f} CPU-s for "
-          f"{task_audio:.0f} s of audio = {task_cpu / (task_audio / 60.0):.2f} CPU-s per "
-          "minute of audio")  # fmt: skip
-    for name, row in (("sung", rows[0]), ("instrumental", rows[1])):
+    print(f"{'render':<24}{'CPU-s':>8}{'wall-s':>8}{'CPU-s/min':>11}{'1st audio':>11}"
+          f"{'peak MB':>9}")  # fmt: skip
+    rows = [_median_row(solo[case]) for case in solos]
+    rows += [_median_row([pair[i] for pair, _ in tasks[True]]) for i in (0, 1)]
+    for row in rows:
+        first = f"{row['first_audio_s']:11.2f}" if "listened" in row["kind"] else f"{'-':>11}"
+        print(f"{row['kind']:<24}{row['cpu_s']:8.2f}{row['wall_s']:8.2f}"
+              f"{_per_minute(row['cpu_s'], row['audio_s']):11.2f}{first}"
+              f"{row['peak_rss_mb']:9.0f}")  # fmt: skip
+    walls = [wall for _, wall in tasks[True]]
+    print(f"two {args.duration:g} s sung clips side by side (listened): "
+          f"{statistics.median(walls):.2f} s wall (runs: "
+          + ", ".join(f"{w:.2f}" for w in walls) + ")")  # fmt: skip
+    for listened in (True, False):
+        runs = tasks[listened]
+        cpu = statistics.median(sum(p["cpu_s"] for p in pair) for pair, _ in runs)
+        audio = statistics.median(sum(p["audio_s"] for p in pair) for pair, _ in runs)
+        print(f"a task (two sung clips sharing their speech, "
+              f"{'both listened' if listened else 'unheard'}): {cpu:.2f} CPU-s for "
+              f"{audio:.0f} s of audio = {_per_minute(cpu, audio):.2f} CPU-s per minute of "
+              "audio")  # fmt: skip
+    for row in (rows[0], rows[2]):
         timings = row["timings"]
         voice = timings.get("voice", 0.0)
-        print(f"stage seconds ({name}, solo): "
+        print(f"stage seconds ({row['kind']}, solo): "
               + ", ".join(f"{k} {v:.2f}" for k, v in timings.items())
               + f"; voice share of wall {voice / row['wall_s']:.0%}")  # fmt: skip
 

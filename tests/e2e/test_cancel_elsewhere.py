@@ -3,14 +3,24 @@ of them stops rendering in the other, which was running it."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from pathlib import Path
 
+import httpx
 from live_server import ADMIN_KEY, LiveServer, submit, wait_until
 
 
 def _streams(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "media").glob("*/*/stream.mp3"))
+
+
+def _listen(url: str) -> None:
+    """Play a clip's stream to its end (the render writes it once someone listens)."""
+    with contextlib.suppress(httpx.HTTPError), httpx.stream("GET", url, timeout=120) as answer:
+        for _ in answer.iter_bytes():
+            pass
 
 
 def test_a_task_cancelled_through_the_other_process_stops_rendering(tmp_path: Path) -> None:
@@ -24,7 +34,9 @@ def test_a_task_cancelled_through_the_other_process_stops_rendering(tmp_path: Pa
         with runner.client(key) as client:
             task_id = submit(client, {"prompt": "[Verse]\nlong road home", "tags": "rock",
                                       "duration": 240})  # fmt: skip
-            wait_until(client, [task_id], ["IN_PROGRESS"], timeout_s=60)
+            task = wait_until(client, [task_id], ["IN_PROGRESS"], timeout_s=60)[task_id]
+            for clip in task["data"]:
+                threading.Thread(target=_listen, args=(clip["audio_url"],), daemon=True).start()
             deadline = time.monotonic() + 60
             while not any(p.stat().st_size > 50_000 for p in _streams(runner.data_dir)):
                 assert time.monotonic() < deadline, "the render never started streaming"

@@ -205,6 +205,33 @@ def test_stream_file_is_a_playable_prefix(songs: dict[str, Any]) -> None:
     assert abs(len(stream) / sr - result.summary["duration"]) < 0.5
 
 
+@pytest.mark.parametrize("asked_at", [None, 3])
+def test_the_stream_is_written_once_someone_listens(
+    tmp_path: Path, asked_at: int | None
+) -> None:
+    """Nobody listening: no stream at all. A listener from the third section on: the
+    stream then holds the song from its start, as a listener from the start would hear."""
+    request = SongRequest(tags="lofi hip hop", instrumental=True, duration=30.0, seed=3)
+    calls = 0
+
+    def listening() -> bool:
+        nonlocal calls
+        calls += 1
+        return asked_at is not None and calls >= asked_at
+
+    late = render_song(request, tmp_path / "late", stream=listening)
+    sections = len(list(chunk_bounds(Score.load(late.score), 6.0)))
+    assert calls == (sections if asked_at is None else asked_at)
+    if asked_at is None:
+        assert not (late.out_dir / "stream.mp3").exists()
+        return
+    early = render_song(request, tmp_path / "early", stream=True)
+    late_audio, sr = decode_audio(late.out_dir / "stream.mp3")
+    early_audio, _ = decode_audio(early.out_dir / "stream.mp3")
+    assert abs(len(late_audio) / sr - late.summary["duration"]) < 0.5
+    np.testing.assert_array_equal(late_audio, early_audio)
+
+
 def test_chunks_never_cut_a_sung_note(songs: dict[str, Any]) -> None:
     score = Score.load(songs["sung"][0].score)
     bounds = list(chunk_bounds(score, 6.0))

@@ -108,5 +108,8 @@ def test_final_files(server: LiveServer) -> None:
     assert Image.open(io.BytesIO(large.content)).size == (1024, 1024)
     assert video.headers["content-type"] == "video/mp4" and video.content[4:8] == b"ftyp"
     assert stream_after.content == audio.content
+    # Nobody listened while it was made, so no growing stream was ever written.
+    folders = list((server.data_dir / "media" / clip["id"]).iterdir())
+    assert folders and not any((folder / "stream.mp3").exists() for folder in folders)
     for url in (clip["audio_url"], clip["image_url"], clip["video_url"]):
         assert url.startswith(server.base_url)

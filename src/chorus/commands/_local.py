@@ -45,7 +45,7 @@ def render_clip(
             last = now
             sink.put((index, progress.fraction, progress.stage, progress.audio_seconds))
 
-    return render_song(request, out_dir, report, shared_dir=shared_dir)
+    return render_song(request, out_dir, report, shared_dir=shared_dir, stream=False)
 
 
 def render_clips(

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
-    result = render_song(request, args.out, show)
+    # Nobody listens to a render from the shell while it is made: no growing stream.
+    result = render_song(request, args.out, show, stream=False)
     if not args.quiet:
         print(file=sys.stderr)
     print(json.dumps(result.summary, ensure_ascii=False, indent=2))

@@ -1,16 +1,16 @@
 """From a song request to finished files, section by section.
 
 ``render_song`` composes the score, then renders it in short chunks (band, voice, mix)
-appending each to a growing ``stream.mp3`` so a listener hears the first seconds long
-before the song is done; then it masters the whole song exactly and writes the final
-files. Progress goes to the caller's callback after every stage.
+appending each, once someone listens, to a growing ``stream.mp3`` so the listener hears
+the first seconds long before the song is done; then it masters the whole song exactly
+and writes the final files. Progress goes to the caller's callback after every stage.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,7 @@ def render_song(
     on_progress: ProgressFn | None = None,
     *,
     shared_dir: Path | None = None,
+    stream: bool | Callable[[], bool] = True,
 ) -> RenderResult:
     """Render ``request`` into ``out_dir``.
 
@@ -82,13 +83,17 @@ def render_song(
     shared_dir: a folder that the renders of the same lyrics (the clips of one task, in
         other processes, at the same time) share: each line's speech is made by one of
         them and read by the others. None: everything is made here.
+    stream: whether to write the growing ``stream.mp3``: always (True), never (False), or
+        from the first section after the callable first answers True (someone listens):
+        it then starts with everything made so far, so a late listener still hears the
+        song from its beginning, and a stream nobody asks for costs nothing.
 
     A render runs on one core (plus ffmpeg's for the video): the numerical libraries'
     thread pools are held to one thread meanwhile, since several renders side by side use
     the cores better than one render's threads, which mostly wait on each other.
     """
     with threadpool_limits(limits=1):
-        return _render(request, out_dir, on_progress, shared_dir)
+        return _render(request, out_dir, on_progress, shared_dir, stream)
 
 
 def _render(
@@ -96,6 +101,7 @@ def _render(
     out_dir: Path,
     on_progress: ProgressFn | None,
     shared_dir: Path | None,
+    stream: bool | Callable[[], bool],
 ) -> RenderResult:
     report = on_progress or (lambda _progress: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,11 +124,10 @@ def _render(
     song = np.zeros((total, 2), dtype=np.float32)
     meter = LoudnessMeter(SAMPLE_RATE, 2, fine=MASTER_BLOCK)
     stems: dict[str, list[np.ndarray]] = {"vocals": [], "drums": [], "bass": [], "other": []}
-    gain: float | None = None
+    gain = 1.0
     pos = 0
-    stream_path = out_dir / "stream.mp3"
-    with Mp3StreamWriter(stream_path, sr=SAMPLE_RATE) as stream:
-        for (start, end), n in zip(bounds, lengths, strict=True):
+    with _LiveStream(out_dir / "stream.mp3", stream) as live:
+        for index, ((start, end), n) in enumerate(zip(bounds, lengths, strict=True)):
             with clock.stage("band"):
                 band_stems = {str(k): v for k, v in band.render(start, end).items()}
             with clock.stage("voice"):
@@ -135,13 +140,13 @@ def _render(
                 meter.add(chunk)
                 song[pos : pos + n] = chunk
                 pos += n
-                if gain is None:
+                if index == 0:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
                 if request.stems:
                     _keep_stems(stems, band_stems, vocals, n)
                 del band_stems, vocals
             with clock.stage("stream"):
-                stream.write(preview_master(chunk, gain))
+                live.offer(song[:pos], gain)
             fraction = _COMPOSE_DONE + (_SECTIONS_DONE - _COMPOSE_DONE) * end / score.duration
             report(RenderProgress(fraction, "render", audio_seconds=end))
 
@@ -176,6 +181,34 @@ def _render(
     atomic_write_json(out_dir / "summary.json", summary)
     report(RenderProgress(1.0, "done", score.duration))
     return RenderResult(out_dir=out_dir, summary=summary)
+
+
+class _LiveStream:
+    """The growing ``stream.mp3``, provisionally mastered, opened the first time
+    ``wanted()`` says so; from then on each :meth:`offer` appends what is new."""
+
+    def __init__(self, path: Path, wanted: bool | Callable[[], bool]) -> None:
+        self.path = path
+        self._wanted = wanted
+        self._writer: Mp3StreamWriter | None = None
+        self._written = 0
+
+    def offer(self, song: np.ndarray, gain: float) -> None:
+        """``song`` is the premaster made so far; ``gain`` the stream's provisional one."""
+        if self._writer is None:
+            if not (self._wanted() if callable(self._wanted) else self._wanted):
+                return
+            self._writer = Mp3StreamWriter(self.path, sr=SAMPLE_RATE)
+        for a in range(self._written, len(song), ENCODE_SAMPLES):
+            self._writer.write(preview_master(song[a : min(a + ENCODE_SAMPLES, len(song))], gain))
+        self._written = len(song)
+
+    def __enter__(self) -> _LiveStream:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
 
 def _encode(song: np.ndarray, video: VideoWriter, path: Path) -> None:

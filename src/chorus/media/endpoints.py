@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from chorus.channels._apply import media_redirect
-from chorus.media.service import FILES, STREAM_FILE, MediaNotFound, clip_dir, tail
+from chorus.media.service import FILES, LISTENING, STREAM_FILE, MediaNotFound, clip_dir, tail
 from chorus.state import AppState, app_state
 from chorus.tasks.views import ClipView
 
@@ -55,14 +56,27 @@ async def _grow(state: AppState, clip_id: str) -> AsyncIterator[bytes]:
     if clip is None or clip.status == "error":
         return
     attempt = clip.attempt
-    path = clip_dir(state.settings.media_dir, clip_id, attempt) / STREAM_FILE
+    folder = clip_dir(state.settings.media_dir, clip_id, attempt)
+    path = folder / STREAM_FILE
+    await asyncio.to_thread(_listen, folder)
+
+    def listen_again() -> None:
+        # The render clears its folder as it starts: say it again until the stream shows.
+        if not path.exists():
+            _listen(folder)
 
     async def finished() -> bool:
         now = await _clip(state, clip_id)
         return now is None or now.status in ("complete", "error") or now.attempt != attempt
 
-    async for chunk in tail(path, finished, max_wait_s=limit):
+    async for chunk in tail(path, finished, max_wait_s=limit, on_idle=listen_again):
         yield chunk
+
+
+def _listen(folder: Path) -> None:
+    """Tell the clip's render that someone listens (see ``LISTENING``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / LISTENING).touch()
 
 
 @router.get("/{clip_id}/{name}")

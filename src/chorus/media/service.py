@@ -23,6 +23,9 @@ FILES: dict[str, tuple[str, str]] = {
     "other.wav": ("stems/other.wav", "audio/wav"),
 }
 STREAM_FILE = "stream.mp3"
+# Put in a clip's folder by the first listener: the render writes STREAM_FILE from then on
+# (from the song's start), and not at all for a clip nobody listens to while it is made.
+LISTENING = ".listening"
 _CHUNK = 64 * 1024
 _POLL_S = 0.2
 
@@ -46,10 +49,15 @@ def shared_dir(media_dir: Path, task_id: str) -> Path:
 
 
 async def tail(
-    path: Path, is_done: Callable[[], Awaitable[bool]], *, max_wait_s: float
+    path: Path,
+    is_done: Callable[[], Awaitable[bool]],
+    *,
+    max_wait_s: float,
+    on_idle: Callable[[], None] | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield the bytes of ``path`` as they are appended, until ``is_done()`` says no more
-    will come (then the rest is sent) or ``max_wait_s`` passes without new bytes."""
+    will come (then the rest is sent) or ``max_wait_s`` passes without new bytes.
+    ``on_idle`` runs at every poll that found nothing new."""
     position = 0
     idle = 0.0
     while True:
@@ -66,6 +74,8 @@ async def tail(
             return
         if idle >= max_wait_s:
             return
+        if on_idle is not None:
+            on_idle()
         await asyncio.sleep(_POLL_S)
         idle += _POLL_S
 

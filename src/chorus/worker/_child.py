@@ -18,6 +18,7 @@ from typing import Any
 
 from chorus.engine.progress import RenderProgress, RenderResult
 from chorus.engine.request import SongRequest
+from chorus.media.service import LISTENING
 
 CANCEL_MARKER = ".cancel"
 # Progress crosses a process boundary: a few messages a second is plenty for a
@@ -81,4 +82,8 @@ def render(
             last = now
             queue.put((token, progress.fraction, progress.stage, progress.audio_seconds))
 
-    return render_song(request, out_dir, on_progress, shared_dir=shared_dir)
+    # The growing stream is written once someone listens (the media route says so).
+    listening = out_dir / LISTENING
+    return render_song(
+        request, out_dir, on_progress, shared_dir=shared_dir, stream=listening.exists
+    )
