@@ -12,10 +12,11 @@ Prints, for the male and the female voice:
 
 The product's measure is on composed songs (``--compose`` / ``--only-compose``): one
 row per genre and voice (each sings other lines of the bench lyrics), then a total per
-voice and overall (word-weighted).
+voice and overall (word-weighted). ``--more`` adds 16 songs in further styles, each with
+its own voice, seed and lines: a check that a change helps beyond the six genres.
 
 Run: ``.venv/bin/python bench/intelligibility.py [--quick] [--compose | --only-compose]
-[--voice male|female]``.
+[--more] [--voice male|female]``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _asr import matched_words, normalize, recognize
 from _asr_songs import LINES_EN, LINES_ZH, make_score
-from chorus.engine.score import Score
+from chorus.engine.score import Score, Voice
 from chorus.engine.voice import Singer, render_vocals
 from chorus.engine.voice._lines import _spoken
 from chorus.engine.voice._phonemes import english_phonemes
@@ -181,9 +182,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 lines instead of 20")
     parser.add_argument("--compose", action="store_true", help="also sing composed songs")
     parser.add_argument("--only-compose", action="store_true", help="sing only the composed songs")
+    parser.add_argument("--more", action="store_true", help="also 16 songs in further styles")
     parser.add_argument("--voice", choices=("male", "female"), help="one voice only")
     args = parser.parse_args()
-    voices = (args.voice,) if args.voice else ("male", "female")
+    voices: tuple[Voice, ...] = (args.voice,) if args.voice else ("male", "female")
     load = time.process_time()
     Singer.get()
     print(f"voice load: {time.process_time() - load:.2f} CPU-s (once per process)")
@@ -198,6 +200,8 @@ def main() -> None:
         report("female zh (pitch/speed)", chinese, asr=False)
     if args.compose or args.only_compose:
         composed(voices, quick=args.quick)
+    if args.more:
+        more_styles(voices)
 
 
 # Composed songs: (tags, seed), spanning slow to fast tempi and 4/4, 6/8 and swing.
@@ -211,7 +215,7 @@ GENRES: tuple[tuple[str, int], ...] = (
 )
 
 
-def composed(voices: tuple[str, ...], quick: bool = False) -> None:
+def composed(voices: tuple[Voice, ...], quick: bool = False) -> None:
     """The product's measure: whole composed songs (verse + chorus of 4 lines each), the
     lyrics rotating through the bench lines so every case sings other words."""
     from chorus.engine.compose import compose
@@ -231,6 +235,34 @@ def composed(voices: tuple[str, ...], quick: bool = False) -> None:
         everything.extend(rows)
     if len(voices) > 1:
         summary("compose overall", everything)
+
+
+# Further styles, one voice each: (tags, seed, voice).
+MORE: tuple[tuple[str, int, Voice], ...] = (
+    ("upbeat synth pop", 21, "female"), ("indie rock", 22, "male"), ("punk", 23, "female"),
+    ("country ballad", 24, "male"), ("blues", 25, "female"), ("reggae", 26, "male"),
+    ("edm dance", 27, "female"), ("acoustic folk", 28, "male"), ("jazz", 29, "female"),
+    ("soul", 30, "male"), ("pop rock", 31, "female"), ("hip hop", 32, "male"),
+    ("lofi", 33, "female"), ("metal", 34, "male"), ("disco", 35, "female"),
+    ("gospel", 36, "male"),
+)  # fmt: skip
+
+
+def more_styles(voices: tuple[Voice, ...]) -> None:
+    """Whole composed songs in 16 further styles (verse + chorus of 4 lines each)."""
+    from chorus.engine.compose import compose
+    from chorus.engine.request import SongRequest
+
+    rows: list[dict[str, float]] = []
+    for index, (tags, seed, voice) in enumerate(MORE):
+        if voice not in voices:
+            continue
+        first = (7 * index + 3) % len(LINES_EN)
+        chosen = [LINES_EN[(first + k) % len(LINES_EN)] for k in range(8)]
+        lyrics = "[Verse]\n" + "\n".join(chosen[:4]) + "\n[Chorus]\n" + "\n".join(chosen[4:])
+        request = SongRequest(tags=tags, lyrics=lyrics, duration=60.0, seed=seed, voice=voice)
+        rows.append(report(f"more {voice} {tags[:14]}", compose(request)))
+    summary("more styles", rows)
 
 
 if __name__ == "__main__":
