@@ -350,3 +350,21 @@ def test_dropping_the_intro_for_a_line_that_then_fits_is_not_truncation(seed: in
     score = compose(SongRequest(tags="slow soul ballad", lyrics=two_lines, duration=10, seed=seed))
     assert "moonlight" not in {n.word.lower() for n in score.vocal}
     assert score.extra["lyrics_truncated"] is True
+
+
+@pytest.mark.parametrize("duration", [10.0, 30.0, 120.0])
+@pytest.mark.parametrize("tags", ["rock", "lofi hip hop", "slow soul ballad"])
+def test_sings_whole_agrees_with_what_compose_sings(
+    make_request: Callable[..., SongRequest], duration: float, tags: str
+) -> None:
+    from chorus.engine.compose import sings_whole
+    from chorus.engine.styles import resolve_style
+
+    lyrics = "[Verse]\n" + "\n".join(["walking down the road tonight"] * 6)
+    lyrics += "\n[Chorus]\n" + "\n".join(["we are the light we are alive"] * 4)
+    for seed in (1, 2, 3):
+        request = make_request(tags=tags, lyrics=lyrics, duration=duration, seed=seed)
+        score = compose(request)
+        whole = sings_whole(lyrics, resolve_style(tags, "", seed), duration)
+        assert whole is not score.extra["lyrics_truncated"]
+    assert sings_whole("[Intro]\n[Outro]", resolve_style(tags, "", 1), duration)

@@ -206,9 +206,7 @@ def test_stream_file_is_a_playable_prefix(songs: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("asked_at", [None, 3])
-def test_the_stream_is_written_once_someone_listens(
-    tmp_path: Path, asked_at: int | None
-) -> None:
+def test_the_stream_is_written_once_someone_listens(tmp_path: Path, asked_at: int | None) -> None:
     """Nobody listening: no stream at all. A listener from the third section on: the
     stream then holds the song from its start, as a listener from the start would hear."""
     request = SongRequest(tags="lofi hip hop", instrumental=True, duration=30.0, seed=3)

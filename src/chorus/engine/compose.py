@@ -126,6 +126,18 @@ def _bars(parts: Sequence[Part], style: Style) -> list[Bar]:
     return bars
 
 
+def sings_whole(lyrics: str, style: Style, duration: float) -> bool:
+    """Whether a new song of ``duration`` seconds in ``style`` sings every line of
+    ``lyrics`` (the form :func:`compose` would plan leaves none out). Lyrics without a
+    line to sing are sung whole."""
+    sections = parse_lyrics(lyrics)
+    if not any(s.lines for s in sections):
+        return True
+    grid, bars = _clock(style, duration, False)
+    _, truncated = plan_form(sections, bars, grid, dense=style.preset.rap)
+    return not truncated
+
+
 def compose(request: SongRequest) -> Score:
     """Compose the song ``request`` asks for. Deterministic for (request, seed).
 

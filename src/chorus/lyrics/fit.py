@@ -104,19 +104,9 @@ class _Planner:
         self.styles = [replace(style, tempo=float(tempo)) for tempo in tempi]
 
     def sung_whole(self, lyrics: str) -> bool:
-        from chorus.engine._form import plan_form
-        from chorus.engine.compose import _clock
-        from chorus.engine.lyrics import parse_lyrics
+        from chorus.engine.compose import sings_whole
 
-        sections = parse_lyrics(lyrics)
-        if not any(s.lines for s in sections):
-            return True
-        for style in self.styles:
-            grid, bars = _clock(style, self.duration, False)
-            _, truncated = plan_form(sections, bars, grid, dense=style.preset.rap)
-            if truncated:
-                return False
-        return True
+        return all(sings_whole(lyrics, style, self.duration) for style in self.styles)
 
     def longest(self, candidates: Sequence[list[Section]]) -> list[Section]:
         """The last of ``candidates`` (ordered by growing length, so found by bisection)
