@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+
 from live_server import ADMIN_KEY, LiveServer, submit, wait_until
 
 
