@@ -4,7 +4,8 @@ time of two clips side by side, and peak RSS per render process.
 The live ``stream.mp3`` is written only when someone listens (the media route says so);
 "listened" rows stream from the first section, as when a player opens the stream at
 once, and "unheard" rows make no stream, as for an API client that fetches the final
-files.
+files. The first line also gives the CPU seconds of a fixed reference workload on this
+machine, to compare figures taken on machines of different speed.
 
 Run: ``.venv/bin/python bench/engine.py [--duration 120] [--repeat 3] [--out bench/out]``.
 Targets: <= 3 CPU-s per sung minute, first audio <= 2 s, two 2-minute clips <= 12 s wall,
@@ -157,6 +158,36 @@ def _task(pool: ProcessPoolExecutor, out: Path, duration: float, r: int, *,
     return rows, wall
 
 
+def _reference_seconds() -> float:
+    """CPU seconds of a fixed workload (numpy FFTs and an MP3 encode of a fixed 30 s
+    signal), best of three: figures from machines of different speed compare after
+    scaling by it."""
+    import lameenc
+    import numpy as np
+
+    from chorus.engine.encode import pcm16
+
+    t = np.arange(30 * 44100) / 44100.0
+    signal = np.stack([np.sin(2 * np.pi * 220 * t), np.sin(2 * np.pi * 331 * t)], axis=1)
+    signal *= 0.3 * (1.0 + np.sin(2 * np.pi * 0.5 * t))[:, None]
+    pcm = pcm16(signal, 2)
+    best = float("inf")
+    for _ in range(3):
+        began = time.process_time()
+        for row in signal[: 1 << 20].T:
+            for _ in range(8):
+                np.fft.irfft(np.fft.rfft(row))
+        encoder = lameenc.Encoder()
+        encoder.set_bit_rate(192)
+        encoder.set_in_sample_rate(44100)
+        encoder.set_channels(2)
+        encoder.set_quality(7)
+        encoder.encode(pcm)
+        encoder.flush()
+        best = min(best, time.process_time() - began)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=float, default=120.0)
@@ -182,7 +213,8 @@ def main() -> None:
                 tasks[listened].append(_task(pool, args.out, args.duration, r, listened=listened))
 
     print(f"engine benchmark: {args.duration:g} s songs, 44.1 kHz stereo, 2 render processes, "
-          f"median of {args.repeat}")  # fmt: skip
+          f"median of {args.repeat}; this machine's reference workload: "
+          f"{_reference_seconds():.3f} CPU-s")  # fmt: skip
     print(f"{'render':<24}{'CPU-s':>8}{'wall-s':>8}{'CPU-s/min':>11}{'1st audio':>11}"
           f"{'peak MB':>9}")  # fmt: skip
     rows = [_median_row(solo[case]) for case in solos]
