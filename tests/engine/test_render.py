@@ -321,3 +321,17 @@ def test_render_command_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert "duration" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_a_failed_render_leaves_no_stem_work_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("chorus.engine.render.make_cover", broken)
+    request = SongRequest(tags="rock", instrumental=True, duration=12.0, seed=2, stems=True)
+    with pytest.raises(OSError, match="disk full"):
+        render_song(request, tmp_path / "clip", stream=False)
+    assert (tmp_path / "clip").is_dir()
+    assert not (tmp_path / "clip" / ".stems").exists()

@@ -213,21 +213,60 @@ def block_sample_peaks(audio: np.ndarray, block: int) -> np.ndarray:
     """The largest sample magnitude over all channels in each run of ``block`` samples."""
     x = _channels(audio)
     n = len(x)
-    nb = -(-n // block)
-    mag = _magnitude(x)
-    padded = np.zeros(nb * block, dtype=np.float32)
-    padded[:n] = mag
-    return np.asarray(padded.reshape(nb, block).max(axis=1))
+    peaks = np.zeros(-(-n // block), dtype=np.float32)
+    # A whole number of blocks at a time: the temporaries stay small whatever the song.
+    span = block * max(1, PEAK_CHUNK // block)
+    for a in range(0, n, span):
+        mag = _magnitude(x[a : a + span])
+        count = -(-len(mag) // block)
+        padded = np.zeros(count * block, dtype=np.float32)
+        padded[: len(mag)] = mag
+        peaks[a // block : a // block + count] = padded.reshape(count, block).max(axis=1)
+    return peaks
 
 
 def interpolated_peaks(audio: np.ndarray, block: int, ids: np.ndarray) -> np.ndarray:
-    """For each block in ``ids`` (indices of runs of ``block`` samples), the largest
-    magnitude of the 4x interpolated signal within it and at its edges, all channels."""
+    """For each block in ``ids`` (indices of runs of ``block`` samples, ascending), the
+    largest magnitude of the 4x interpolated signal within it and at its edges, all
+    channels."""
     x = _channels(audio)
     n = len(x)
     found = np.zeros(len(ids), dtype=np.float32)
     if not len(ids):
         return found
+    half = TAPS_PER_PHASE // 2
+    bank = np.ascontiguousarray(_phases().T)  # (tap, phase)
+    per_group = max(1, PEAK_CHUNK // (block + 1))
+    # The blocks a stretch at a time (their samples and the taps around them), so the
+    # copies stay small whatever the song.
+    span = max(1, PEAK_CHUNK // block)
+    starts = np.searchsorted(ids, np.arange(0, int(ids[-1]) + span + 1, span))
+    column = np.zeros(half + span * block + block + half + 1, dtype=np.float32)
+    step = column.strides[0]
+    for first_block, lo, hi in zip(range(0, int(ids[-1]) + 1, span), starts, starts[1:],
+                                   strict=False):  # fmt: skip
+        if hi <= lo:
+            continue
+        origin = first_block * block - half  # the sample column[0] holds
+        a, b = max(origin, 0), min(origin + len(column), n)
+        # windows[j, g, t]: tap t of gap g - 1 of local block j (gap k lies between
+        # samples k and k + 1, and its taps are samples k - half + 1 .. k + half).
+        windows = np.lib.stride_tricks.as_strided(
+            column, shape=(span, block + 1, TAPS_PER_PHASE),
+            strides=(block * step, step, step), writeable=False,
+        )  # fmt: skip
+        local = ids[lo:hi] - first_block
+        for c in range(x.shape[1]):
+            column[:] = 0.0
+            column[a - origin : b - origin] = x[a:b, c]
+            for g in range(0, len(local), per_group):
+                group = local[g : g + per_group]
+                values = windows[group].reshape(-1, TAPS_PER_PHASE) @ bank
+                # Reduce each block's (gap, phase) values at once: a long axis is fast.
+                top = np.abs(values, out=values).reshape(len(group), -1).max(axis=1)
+                out = found[lo + g : lo + g + len(group)]
+                np.maximum(out, top, out=out)
+    return found
     nb = -(-n // block)
     half = TAPS_PER_PHASE // 2
     bank = np.ascontiguousarray(_phases().T)  # (tap, phase)

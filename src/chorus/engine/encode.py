@@ -14,7 +14,7 @@ import re
 import subprocess
 import tempfile
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -32,6 +32,7 @@ __all__ = [
     "pcm16",
     "write_mp3",
     "write_wav",
+    "write_wav_chunks",
 ]
 
 # LAME's algorithm quality, 2 (best, slowest) .. 7 (fastest). At 192 kbit/s constant
@@ -187,11 +188,18 @@ def write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
     """Write ``audio`` ((n,) or (n, channels) float) to ``path`` as 16-bit PCM WAV,
     atomically."""
     channels = 1 if np.ndim(audio) == 1 else int(np.shape(audio)[1])
+    write_wav_chunks(path, [audio], sr, channels)
+
+
+def write_wav_chunks(path: Path, chunks: Iterable[np.ndarray], sr: int, channels: int) -> None:
+    """Write consecutive float ``chunks`` ((n, channels) or (n,)) to ``path`` as one
+    16-bit PCM WAV, atomically; only one chunk is in memory at a time."""
     with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as wav:
         wav.setnchannels(channels)
         wav.setsampwidth(2)
         wav.setframerate(int(sr))
-        wav.writeframes(pcm16(audio, channels))
+        for chunk in chunks:
+            wav.writeframes(pcm16(chunk, channels))
 
 
 def ffmpeg_exe() -> str:

@@ -9,6 +9,7 @@ and writes the final files. Progress goes to the caller's callback after every s
 from __future__ import annotations
 
 import math
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,13 +20,13 @@ from threadpoolctl import threadpool_limits
 
 from chorus.engine import timing
 from chorus.engine._files import atomic_write_json
+from chorus.engine._stems import StemFiles
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
 from chorus.engine.encode import (
     Mp3StreamWriter,
     atomic_path,
     pcm16,
-    write_wav,
 )
 from chorus.engine.instruments import BandRenderer, find_soundfont
 from chorus.engine.midi import write_midi
@@ -55,6 +56,9 @@ CEILING_DBTP = -1.0
 # 0.47 dB at 5): the master stays this far under the ceiling so the MP3 itself keeps it.
 CODEC_HEADROOM_DB = 1.0
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+# Where a render keeps the stems while it makes them (hidden, never served).
+STEMS_WORK = ".stems"
 
 # Share of the whole render each phase takes, for the progress fraction.
 _COMPOSE_DONE = 0.02
@@ -93,7 +97,11 @@ def render_song(
     the cores better than one render's threads, which mostly wait on each other.
     """
     with threadpool_limits(limits=1):
-        return _render(request, out_dir, on_progress, shared_dir, stream)
+        try:
+            return _render(request, out_dir, on_progress, shared_dir, stream)
+        except BaseException:
+            shutil.rmtree(out_dir / STEMS_WORK, ignore_errors=True)
+            raise
 
 
 def _render(
@@ -123,7 +131,7 @@ def _render(
     # The whole premaster in one array, filled chunk by chunk and mastered in place.
     song = np.zeros((total, 2), dtype=np.float32)
     meter = LoudnessMeter(SAMPLE_RATE, 2, fine=MASTER_BLOCK)
-    stems: dict[str, list[np.ndarray]] = {"vocals": [], "drums": [], "bass": [], "other": []}
+    stems = StemFiles(out_dir / STEMS_WORK) if request.stems else None
     gain = 1.0
     pos = 0
     with _LiveStream(out_dir / "stream.mp3", stream) as live:
@@ -142,8 +150,8 @@ def _render(
                 pos += n
                 if index == 0:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
-                if request.stems:
-                    _keep_stems(stems, band_stems, vocals, n)
+                if stems is not None:
+                    stems.add(band_stems, vocals, n)
                 del band_stems, vocals
             with clock.stage("stream"):
                 live.offer(song[:pos], gain)
@@ -151,7 +159,7 @@ def _render(
             report(RenderProgress(fraction, "render", audio_seconds=end))
 
     with clock.stage("master"):
-        mix_rms = _rms(song) if request.stems else 0.0
+        mix_rms = _rms(song) if stems is not None else 0.0
         finish_master(song, SAMPLE_RATE, meter, TARGET_LUFS, CEILING_DBTP - CODEC_HEADROOM_DB)
     report(RenderProgress(_FINISH_STEPS["master"], "master", score.duration))
     with clock.stage("cover"):
@@ -164,8 +172,9 @@ def _render(
     try:
         with clock.stage("mp3"):
             _encode(song, video, out_dir / "song.mp3")
-            if request.stems:
-                _write_stems(out_dir / "stems", stems, _rms(song) / mix_rms if mix_rms else 1.0)
+            if stems is not None:
+                scale = _rms(song) / mix_rms if mix_rms else 1.0
+                stems.finish(out_dir / "stems", scale, SAMPLE_RATE)
             del song
             write_midi(score, out_dir / "song.mid")
         report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
@@ -259,35 +268,6 @@ def _free_cut(
         return None
     within = [t for t in free if t - start <= max_len + 1e-6]
     return float(within[-1] if within else free[0])
-
-
-def _keep_stems(
-    stems: dict[str, list[np.ndarray]],
-    band: dict[str, np.ndarray],
-    vocals: np.ndarray | None,
-    length: int,
-) -> None:
-    for name in ("drums", "bass", "other"):
-        stems[name].append(band.get(name, np.zeros((length, 2), np.float32)))
-    voice = np.zeros((length, 2), np.float32)
-    if vocals is not None:
-        voice[:, 0] = voice[:, 1] = vocals[:length]
-    stems["vocals"].append(voice)
-
-
-def _write_stems(folder: Path, stems: dict[str, list[np.ndarray]], scale: float) -> None:
-    """Write each stem scaled by the master's overall gain ``scale`` (its RMS over the
-    premaster's), so stems sum to about the song's level; each is peak-guarded separately."""
-    folder.mkdir(exist_ok=True)
-    for name in list(stems):
-        chunks = stems.pop(name)
-        audio = np.concatenate(chunks) if chunks else np.zeros((0, 2), np.float32)
-        del chunks
-        audio *= np.float32(scale)
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak > 0.99:
-            audio *= np.float32(0.99 / peak)
-        write_wav(folder / f"{name}.wav", audio, SAMPLE_RATE)
 
 
 def lyrics_timing(score: Score) -> dict[str, Any]:
