@@ -9,7 +9,6 @@ and writes the final files. Progress goes to the caller's callback after every s
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from chorus.engine import timing
 from chorus.engine._files import atomic_write_json
-from chorus.engine._stems import StemFiles
+from chorus.engine._stems import StemFiles, stem_files
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
 from chorus.engine.encode import (
@@ -96,20 +95,22 @@ def render_song(
     thread pools are held to one thread meanwhile, since several renders side by side use
     the cores better than one render's threads, which mostly wait on each other.
     """
-    with threadpool_limits(limits=1):
-        try:
-            return _render(request, out_dir, on_progress, shared_dir, stream)
-        except BaseException:
-            shutil.rmtree(out_dir / STEMS_WORK, ignore_errors=True)
-            raise
+    with (
+        threadpool_limits(limits=1),
+        stem_files(out_dir / STEMS_WORK, request.stems) as stems,
+    ):
+        return _render(request, out_dir, on_progress, shared_dir=shared_dir, stream=stream,
+                       stems=stems)  # fmt: skip
 
 
 def _render(
     request: SongRequest,
     out_dir: Path,
     on_progress: ProgressFn | None,
+    *,
     shared_dir: Path | None,
     stream: bool | Callable[[], bool],
+    stems: StemFiles | None,
 ) -> RenderResult:
     report = on_progress or (lambda _progress: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -131,7 +132,6 @@ def _render(
     # The whole premaster in one array, filled chunk by chunk and mastered in place.
     song = np.zeros((total, 2), dtype=np.float32)
     meter = LoudnessMeter(SAMPLE_RATE, 2, fine=MASTER_BLOCK)
-    stems = StemFiles(out_dir / STEMS_WORK) if request.stems else None
     gain = 1.0
     pos = 0
     with _LiveStream(out_dir / "stream.mp3", stream) as live:
