@@ -211,22 +211,40 @@ def plan_form(
 
 
 def _fill(body: list[Part], spare: int, bias: float, instrumental: bool) -> list[Part]:
-    """Spend ``spare`` bars on repeated choruses, solos and instrumental themes."""
+    """Spend ``spare`` bars on repeated choruses, solos and instrumental themes.
+
+    A song with lyrics alternates instrumental parts with its chorus; when the room left
+    cannot hold the whole chorus, its first lines are sung (the hook) rather than a
+    second instrumental part in a row."""
     body = list(body)
     chorus = next((p for p in reversed(body) if p.kind in _CHORUS_KINDS and p.phrases), None)
+
+    def sings(step: int, room: int) -> bool:
+        """Whether the part at ``step`` is (some of) the chorus, given ``room`` bars."""
+        return (
+            chorus is not None
+            and not instrumental
+            and step % 2 == 1
+            and (room >= chorus.phrase_bars)
+        )
+
     step = 0
-    while spare >= 4:
+    while spare >= 4 or sings(step, spare):
         if instrumental:
             kind = _TEMPLATE[step % len(_TEMPLATE)]
-        elif chorus is not None and step % 2 == 1 and spare >= chorus.bars:
-            body.append(chorus)
-            spare -= chorus.bars
-            step += 1
-            continue
+        elif chorus is not None and step % 2 == 1:
+            lines = min(len(chorus.phrases), spare // chorus.phrase_bars)
+            if lines >= 1:
+                bars = chorus.bars if lines == len(chorus.phrases) else lines * chorus.phrase_bars
+                body.append(replace(chorus, phrases=chorus.phrases[:lines], bars=bars))
+                spare -= bars
+                step += 1
+                continue
+            kind = "Instrumental"
         else:
             kind = "Solo" if step % 4 == 0 else "Instrumental"
         bars = min(8, spare)
-        if spare - bars < 4:
+        if spare - bars < 4 and not sings(step + 1, spare - bars):
             bars = spare
         body.append(Part(kind, kind, bars, energy=_energy(kind, bias), lead=True))
         spare -= bars
