@@ -123,6 +123,8 @@ class NoteBank:
     notes: the track's notes at ``rate``.
     synth: makes a fresh synthesizer with the track's preset on ``channel`` (one per
         distinct note, so every note starts from silence).
+    channel: the MIDI channel the notes play on.
+    rate: the track's sample rate in Hz.
     weights: (2,) left/right gains applied to the sound.
 
     Sounds are kept while a later note still needs them and dropped once every note
@@ -142,6 +144,8 @@ class NoteBank:
         self.channel = channel
         self.rate = rate
         self.weights = np.asarray(weights, dtype=np.float32)
+        # A sound is a key, a velocity layer's top and a held length; the top, (m + 0.5) /
+        # 127 or 1, is kept exactly as the whole number 254 * top.
         identity = np.stack(
             [notes.keys, np.round(notes.loudest * 254).astype(np.int64), notes.held], axis=1
         )
