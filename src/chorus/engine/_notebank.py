@@ -152,9 +152,7 @@ class NoteBank:
         distinct, self._sound_of = np.unique(identity, axis=0, return_inverse=True)
         self._sound_of = self._sound_of.reshape(-1)
         self._distinct = distinct
-        self._last_onset = np.full(len(distinct), -1, dtype=np.int64)
-        np.maximum.at(self._last_onset, self._sound_of, notes.onsets)
-        # Each sound's onsets in order, to tell when it is next needed.
+        # Each sound's onsets in order, to tell when it is next (and last) needed.
         by_sound = np.argsort(self._sound_of, kind="stable")
         self._uses = np.split(notes.onsets[by_sound], np.cumsum(np.bincount(
             self._sound_of, minlength=len(distinct)))[:-1])  # fmt: skip
@@ -195,7 +193,7 @@ class NoteBank:
         """Find the notes still sounding at ``start`` (a range starting before what is
         at hand)."""
         begun = int(np.searchsorted(self.notes.onsets, start, side="left"))
-        self._active = [i for i in range(begun) if self._end(i) > start]
+        self._active = [i for i in range(begun) if self._end(i, self._sound(i)) > start]
         self._next = begun
         self._floor = start
 
@@ -210,10 +208,10 @@ class NoteBank:
             self.distinct_rendered += 1
         return sound
 
-    def _end(self, note: int) -> int:
-        """The sample after the last one the note sounds in."""
+    def _end(self, note: int, sound: np.ndarray) -> int:
+        """The sample after the last one the note (playing ``sound``) sounds in."""
         onset = int(self.notes.onsets[note])
-        end = onset + len(self._sound(note))
+        end = onset + len(sound)
         choke = int(self.notes.chokes[note])
         return min(end, choke + len(self._choke)) if choke >= 0 else end
 
@@ -222,7 +220,7 @@ class NoteBank:
         sound = self._sound(note)
         onset = int(self.notes.onsets[note])
         choke = int(self.notes.chokes[note])
-        stop = self._end(note)
+        stop = self._end(note, sound)
         lo, hi = max(onset, start), min(stop, end)
         if hi <= lo:
             return stop
@@ -245,7 +243,7 @@ class NoteBank:
 
     def _forget(self, end: int) -> None:
         """Drop the sounds no range from ``end`` on needs."""
-        for index in [i for i, s in self._sounds.items() if self._last_onset[i] + len(s) <= end]:
+        for index in [i for i, s in self._sounds.items() if self._uses[i][-1] + len(s) <= end]:
             del self._sounds[index]
 
     def spare(self, after: int) -> list[tuple[int, int, int]]:

@@ -198,14 +198,14 @@ class _LiveStream:
 
     def __init__(self, path: Path, wanted: bool | Callable[[], bool]) -> None:
         self.path = path
-        self._wanted = wanted
+        self._wanted = wanted if callable(wanted) else (lambda: bool(wanted))
         self._writer: Mp3StreamWriter | None = None
         self._written = 0
 
     def offer(self, song: np.ndarray, gain: float) -> None:
         """``song`` is the premaster made so far; ``gain`` the stream's provisional one."""
         if self._writer is None:
-            if not (self._wanted() if callable(self._wanted) else self._wanted):
+            if not self._wanted():
                 return
             self._writer = Mp3StreamWriter(self.path, sr=SAMPLE_RATE)
         for a in range(self._written, len(song), ENCODE_SAMPLES):
