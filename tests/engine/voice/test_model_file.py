@@ -106,3 +106,17 @@ def test_the_loaded_voice_speaks_the_same_audio_twice() -> None:
     assert first.audio.size > _piper.SAMPLE_RATE // 10
     assert np.array_equal(first.audio, second.audio)
     assert all(a <= b for a, b in first.spans)
+
+
+def test_the_patched_models_decoder_runs_as_two_dimensional_convolutions(cached: Path) -> None:
+    model = onnx.load(str(cached), load_external_data=False)
+    inits = {init.name: init for init in model.graph.initializer}
+    decoder = [
+        n
+        for n in model.graph.node
+        if n.name.startswith("/dec/") and n.op_type in ("Conv", "ConvTranspose")
+    ]
+    assert len(decoder) >= 20
+    assert all(len(inits[n.input[1]].dims) == 4 for n in decoder)
+    ops = [n.op_type for n in model.graph.node if n.name.startswith("/dec/")]
+    assert ops.count("Unsqueeze") == ops.count("Squeeze") == 1

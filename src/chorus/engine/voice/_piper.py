@@ -5,7 +5,9 @@ The model is patched so that it
 * also returns how many frames it gave each phoneme (piper's alignment output), which is
   how the singer finds every word, vowel and consonant in the speech, and
 * draws its "random" noise from fixed tables instead of a random generator, so the same
-  phonemes always give the same audio (a song re-rendered from its seed is identical).
+  phonemes always give the same audio (a song re-rendered from its seed is identical),
+* runs its waveform decoder as 2-D convolutions, which onnxruntime computes faster
+  (:mod:`chorus.engine.voice._conv2d`).
 
 Patching holds the whole model several times over in memory, so it runs once per machine
 in a short-lived child process that writes the patched model to a cache folder
@@ -29,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from chorus.engine._files import atomic_write_bytes
+from chorus.engine.voice._conv2d import NotConvertibleError, as_2d
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ _LENGTH_SCALE = 1.0
 _NOISE_SCALE = 0.6
 _NOISE_W = 0.5
 # Part of the cached file's name: change it whenever the patch changes.
-_PATCH_VERSION = 1
+_PATCH_VERSION = 2
 _PATCH_CHILD = (
     "import sys; from chorus.engine.voice._piper import write_patched_model; "
     "write_patched_model(*sys.argv[1:])"
@@ -168,6 +171,12 @@ def _patched_model(model_path: Path) -> bytes:
         graph.node.remove(node)
         for offset, new in enumerate(replacement):
             graph.node.insert(position + offset, new)
+    # The waveform decoder runs as 2-D convolutions: onnxruntime's faster kernels. A
+    # voice whose decoder is built otherwise keeps it as it is.
+    try:
+        as_2d(model, "/dec/")
+    except NotConvertibleError as exc:
+        log.warning("the voice's decoder stays 1-D: %s", exc)
     return bytes(model.SerializeToString())
 
 
