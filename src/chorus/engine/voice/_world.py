@@ -66,14 +66,46 @@ def analyze(audio: np.ndarray, fs: int, hints: np.ndarray) -> Analysis:
     # smooth even where the tracker failed.
     sp = pyworld.cheaptrick(x, contour, times, fs, f0_floor=_F0_FLOOR)
     f0_voiced = np.where(voiced, contour, 0.0)
-    # threshold 0: the phonemes already decided voicing; D4C must not undo it.
-    ap = pyworld.d4c(x, f0_voiced, times, fs, threshold=0.0)
+    ap = _aperiodicity(x, f0_voiced, times, fs, fft_size=2 * (sp.shape[1] - 1))
     return Analysis(
         fs=fs,
         f0=f0_voiced.astype(np.float32),
         sp=sp.astype(np.float32),
         ap=ap.astype(np.float32),
     )
+
+
+def _aperiodicity(
+    x: np.ndarray, f0: np.ndarray, times: np.ndarray, fs: int, fft_size: int
+) -> np.ndarray:
+    """D4C aperiodicity of every frame on ``fft_size // 2 + 1`` bins, computed on every
+    other frame (D4C treats each frame on its own) and averaged in between where both
+    neighbours share the frame's voicing; a frame at a voicing change is computed too.
+    Aperiodicity changes slowly within a sound: this halves the analysis's largest cost
+    and leaves the sung words' recall as it was."""
+    voiced = f0 > 0
+    count = f0.size
+    direct = np.zeros(count, dtype=bool)
+    direct[::2] = True
+    odd = np.arange(1, count, 2)
+    after = np.minimum(odd + 1, count - 1)
+    blended = (odd + 1 < count) & (voiced[odd - 1] == voiced[odd]) & (voiced[after] == voiced[odd])
+    direct[odd[~blended]] = True
+    rows = np.flatnonzero(direct)
+    # threshold 0: the phonemes already decided voicing; D4C must not undo it.
+    computed = pyworld.d4c(
+        x,
+        np.ascontiguousarray(f0[rows]),
+        np.ascontiguousarray(times[rows]),
+        fs,
+        threshold=0.0,
+        fft_size=fft_size,
+    )
+    ap = np.empty((count, computed.shape[1]), dtype=np.float64)
+    ap[rows] = computed
+    filled = odd[blended]
+    ap[filled] = 0.5 * (ap[filled - 1] + ap[filled + 1])
+    return ap
 
 
 def _fit(values: np.ndarray, size: int) -> np.ndarray:
