@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from chorus.keys.models import ApiKey
 from chorus.tasks.models import Clip, Task
@@ -31,12 +31,16 @@ def get_for_update(session: Session, task_id: str) -> Task | None:
 
 
 def with_key_names(session: Session, task_ids: Iterable[str]) -> list[tuple[Task, str]]:
+    """The tasks with their key's name, each task and its clips read by one statement:
+    SQLite gives each statement outside a write its own snapshot, so a separate read of
+    the clips could see a different moment than the task's row."""
     query = (
         select(Task, ApiKey.name)
         .join(ApiKey, ApiKey.id == Task.key_id)
+        .options(joinedload(Task.clips))
         .where(Task.id.in_(list(task_ids)))
     )
-    return [(task, name) for task, name in session.execute(query)]
+    return [(task, name) for task, name in session.execute(query).unique()]
 
 
 def mark_failed(session: Session, task_id: str, reason: str, now: float) -> bool:
