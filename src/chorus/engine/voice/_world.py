@@ -13,6 +13,8 @@ import numpy as np
 import pyworld
 from scipy.ndimage import median_filter
 
+from chorus.engine.voice import _synth
+
 # 10 ms frames: half the analysis cost of 5 ms, and no loss of intelligibility.
 FRAME_PERIOD_MS = 10.0
 # The voice speaks roughly between these; dio searching wider finds octave errors.
@@ -174,14 +176,6 @@ def lift_fundamental(sp: np.ndarray, f0: np.ndarray, db: np.ndarray, fs: int) ->
 
 
 def synthesize(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, fs: int) -> np.ndarray:
-    """Resynthesize frames (``f0`` Hz per frame, 0 = unvoiced) to float32 audio at ``fs``."""
-    return np.asarray(
-        pyworld.synthesize(
-            np.ascontiguousarray(f0, dtype=np.float64),
-            np.ascontiguousarray(sp, dtype=np.float64),
-            np.ascontiguousarray(np.clip(ap, 0.0, 1.0), dtype=np.float64),
-            fs,
-            FRAME_PERIOD_MS,
-        ),
-        dtype=np.float32,
-    )
+    """Resynthesize frames (``f0`` Hz per frame, 0 = unvoiced) to float32 audio at ``fs``
+    (WORLD's synthesis with its filters made once per frame: :mod:`._synth`)."""
+    return _synth.synthesize(f0, sp, ap, fs, FRAME_PERIOD_MS)
