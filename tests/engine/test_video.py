@@ -94,3 +94,38 @@ def test_video_from_pcm_with_a_broken_cover_fails_cleanly(tmp_path: Path) -> Non
     with pytest.raises(EncodeError):
         make_video_pcm(broken, bytes(4 * 44100), 44100, 2, tmp_path / "video.mp4")
     assert not (tmp_path / "video.mp4").exists()
+
+
+def test_the_same_run_writes_the_song_mp3(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
+    from chorus.engine.encode import decode_audio, pcm16
+    from chorus.engine.video import VideoWriter
+
+    cover, mp3 = inputs
+    audio, sr = decode_audio(mp3)
+    out, song = tmp_path / "video.mp4", tmp_path / "song.mp3"
+    with VideoWriter(cover, out, sr, 2, len(audio) / sr, mp3=song) as video:
+        for a in range(0, len(audio), sr):
+            video.write(pcm16(audio[a : a + sr], 2))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.mp3", "video.mp4"]
+    assert re.search(r"Audio: mp3.*44100 Hz, stereo.*192 kb/s", _probe(song))
+    assert re.search(r"Audio: aac", _probe(out))
+    # The MP3's Info frame carries the encoder delay: it decodes to the samples given, in
+    # place (a shift of two samples alone would leave 7 % of the tone as error).
+    decoded, decoded_sr = decode_audio(song)
+    assert decoded_sr == sr
+    assert len(decoded) == pytest.approx(len(audio), abs=sr * 0.01)
+    m = min(len(decoded), len(audio))
+    error = decoded[:m] - audio[:m]
+    assert float(np.sqrt(np.mean(error**2))) < 0.05 * float(np.sqrt(np.mean(audio**2)))
+
+
+def test_a_failed_run_leaves_neither_file(tmp_path: Path) -> None:
+    from chorus.engine.video import VideoWriter
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    video = VideoWriter(broken, tmp_path / "video.mp4", 44100, 2, 1.0, mp3=tmp_path / "song.mp3")
+    video.write(bytes(4 * 44100))
+    with pytest.raises(EncodeError):
+        video.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["broken.jpg"]

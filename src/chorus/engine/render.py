@@ -22,11 +22,7 @@ from chorus.engine._files import atomic_write_json
 from chorus.engine._stems import StemFiles, stem_files
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
-from chorus.engine.encode import (
-    Mp3StreamWriter,
-    atomic_path,
-    pcm16,
-)
+from chorus.engine.encode import Mp3StreamWriter, pcm16
 from chorus.engine.instruments import BandRenderer, find_soundfont
 from chorus.engine.midi import write_midi
 from chorus.engine.mix import (
@@ -165,13 +161,14 @@ def _render(
     with clock.stage("cover"):
         make_cover(score, out_dir / "cover.jpg", out_dir / "cover_small.jpg")
     report(RenderProgress(_FINISH_STEPS["cover"], "cover", score.duration))
-    # One pass over the master feeds both encoders: LAME here, ffmpeg (AAC + H.264) on
-    # the other core through a pipe.
-    video = VideoWriter(out_dir / "cover.jpg", out_dir / "video.mp4", SAMPLE_RATE, 2,
-                        total / SAMPLE_RATE)  # fmt: skip
+    # One pass over the master feeds one ffmpeg, which encodes the MP3 and the video (AAC +
+    # H.264) on the other core while this one goes on with the stems and the MIDI.
+    encoder = VideoWriter(out_dir / "cover.jpg", out_dir / "video.mp4", SAMPLE_RATE, 2,
+                          total / SAMPLE_RATE, mp3=out_dir / "song.mp3")  # fmt: skip
     try:
         with clock.stage("mp3"):
-            _encode(song, video, out_dir / "song.mp3")
+            for a in range(0, len(song), ENCODE_SAMPLES):
+                encoder.write(pcm16(song[a : a + ENCODE_SAMPLES], 2))
             if stems is not None:
                 scale = _rms(song) / mix_rms if mix_rms else 1.0
                 stems.finish(out_dir / "stems", scale, SAMPLE_RATE)
@@ -179,9 +176,9 @@ def _render(
             write_midi(score, out_dir / "song.mid")
         report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
         with clock.stage("video"):
-            video.close()
+            encoder.close()
     except BaseException:
-        video.abort()
+        encoder.abort()
         raise
     report(RenderProgress(_FINISH_STEPS["video"], "video", score.duration))
 
@@ -220,16 +217,6 @@ class _LiveStream:
             self._writer.close()
 
 
-def _encode(song: np.ndarray, video: VideoWriter, path: Path) -> None:
-    """Encode the mastered ``song`` (n, 2) to the MP3 at ``path`` (atomically) and hand
-    the same PCM to ``video``, a stretch at a time."""
-    with atomic_path(path) as tmp, Mp3StreamWriter(tmp, sr=SAMPLE_RATE) as mp3:
-        for a in range(0, len(song), ENCODE_SAMPLES):
-            pcm = pcm16(song[a : a + ENCODE_SAMPLES], 2)
-            video.write(pcm)
-            mp3.write_pcm(pcm)
-
-
 def _rms(audio: np.ndarray) -> float:
     """Root mean square of ``audio`` over all samples and channels (float64 sums)."""
     if not audio.size:
@@ -244,12 +231,12 @@ def _rms(audio: np.ndarray) -> float:
 def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:
     """Split the song into consecutive ``(start, end)`` ranges of at most about
     ``max_len`` seconds, cut at section joins and at bar lines where no sung note sounds."""
-    notes = sorted(score.vocal, key=lambda n: n.start)
+    sung = np.array([(n.start, n.end) for n in score.vocal], dtype=np.float64).reshape(-1, 2)
     bar = score.bar_seconds
     for section in score.sections:
         start = section.start
         while section.end - start > max_len + 1e-6:
-            cut = _free_cut(notes, start, section.end, max_len, bar)
+            cut = _free_cut(sung, start, section.end, max_len, bar)
             if cut is None:
                 break
             yield start, cut
@@ -258,16 +245,18 @@ def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:
 
 
 def _free_cut(
-    notes: list[Any], start: float, end: float, max_len: float, bar: float
+    sung: np.ndarray, start: float, end: float, max_len: float, bar: float
 ) -> float | None:
-    """The latest bar line in (start, start+max_len] that no sung note crosses, else the
-    earliest one after that; None when no free bar line exists before ``end``."""
+    """The latest bar line in (start, start+max_len] that no sung note (a row of
+    ``sung``: start, end) crosses, else the earliest one after that; None when no free
+    bar line exists before ``end``."""
     candidates = np.arange(start + bar, end - 1e-6, bar)
-    free = [t for t in candidates if not any(n.start < t < n.end for n in notes)]
-    if not free:
+    crossed = (sung[None, :, 0] < candidates[:, None]) & (candidates[:, None] < sung[None, :, 1])
+    free = candidates[~crossed.any(axis=1)]
+    if not free.size:
         return None
-    within = [t for t in free if t - start <= max_len + 1e-6]
-    return float(within[-1] if within else free[0])
+    within = free[free - start <= max_len + 1e-6]
+    return float(within[-1] if within.size else free[0])
 
 
 def lyrics_timing(score: Score) -> dict[str, Any]:

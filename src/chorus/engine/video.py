@@ -2,7 +2,8 @@
 
 A still picture needs almost no video bits: one frame every four seconds, x264's still-image
 tuning and its fastest preset make the video stream nearly free, so the cost is the AAC
-encoding of the audio. ffmpeg comes from imageio-ffmpeg (a static build with libx264).
+encoding of the audio. ffmpeg comes from imageio-ffmpeg (a static build with libx264 and
+LAME); the same ffmpeg run can also write the song's final MP3 from the same samples.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from chorus.engine.encode import EncodeError, atomic_path, ffmpeg_exe
+from chorus.engine.encode import LAME_QUALITY, EncodeError, atomic_path, ffmpeg_exe
 
 __all__ = ["VideoWriter", "make_video", "make_video_pcm", "media_duration"]
 
@@ -29,6 +30,15 @@ AUDIO_BITRATE = "128k"
 # at this rate; mid/side coding stays, it is what keeps a centred mix clean.
 AAC_ARGS = ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-aac_coder", "fast", "-aac_pns", "0",
             "-aac_is", "0", "-aac_tns", "0"]  # fmt: skip
+
+# The song's MP3 when ffmpeg writes it beside the video: LAME at the quality and rate of
+# the live stream (see chorus.engine.encode), in plain stereo (at this rate the bits are
+# ample, and joint stereo's second psychoacoustic pass costs a fifth of the encoder), with
+# LAME's Info frame (length and encoder delay, for gapless players) and no ID3 tag.
+MP3_BITRATE = "192k"
+MP3_ARGS = ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-compression_level",
+            str(LAME_QUALITY), "-joint_stereo", "0", "-id3v2_version", "0", "-write_xing", "1",
+            "-f", "mp3"]  # fmt: skip
 
 _OUTPUT_ARGS = ["-movflags", "+faststart", "-threads", "1", "-filter_threads", "1", "-f", "mp4"]
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -99,7 +109,8 @@ def make_video_pcm(cover: Path, pcm: bytes, sr: int, channels: int, out: Path) -
 
 
 class VideoWriter:
-    """Make the MP4 of ``cover`` while the song's samples are handed over in pieces.
+    """Make the MP4 of ``cover`` (and, if asked, the MP3) while the song's samples are
+    handed over in pieces.
 
     Parameters
     ----------
@@ -107,14 +118,24 @@ class VideoWriter:
     out: the MP4 to write (atomically, when :meth:`close` succeeds).
     sr: sample rate of the PCM in Hz; channels: its channel count.
     duration: the song's length in seconds (the video's frames are planned from it).
+    mp3: also write the song as an MP3 here (:data:`MP3_ARGS`, atomically too).
 
     ffmpeg runs at once and reads the interleaved 16-bit PCM given to :meth:`write`
     (see :func:`chorus.engine.encode.pcm16`) through a pipe fed by a thread of its own,
-    so it encodes on another core while the caller goes on (e.g. encoding the MP3).
-    :meth:`close` waits for the file; as a context manager an error aborts it.
+    so it encodes on another core while the caller goes on. :meth:`close` waits for the
+    files; as a context manager an error aborts them.
     """
 
-    def __init__(self, cover: Path, out: Path, sr: int, channels: int, duration: float) -> None:
+    def __init__(
+        self,
+        cover: Path,
+        out: Path,
+        sr: int,
+        channels: int,
+        duration: float,
+        *,
+        mp3: Path | None = None,
+    ) -> None:
         self.out = out
         self._files = contextlib.ExitStack()
         tmp = self._files.enter_context(atomic_path(out))
@@ -124,6 +145,9 @@ class VideoWriter:
                "-ac", str(channels), "-i", "pipe:0", "-map", "0:v:0", "-map", "1:a:0",
                *video_args[2:], *AAC_ARGS, "-t", f"{duration:.3f}", *_OUTPUT_ARGS,
                str(tmp)]  # fmt: skip
+        if mp3 is not None:
+            song = self._files.enter_context(atomic_path(mp3))
+            cmd += ["-map", "1:a:0", *MP3_ARGS, str(song)]
         self._proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
