@@ -129,7 +129,8 @@ class Mixer:
         # Compare levels only where the voice sings (widened to whole syllables).
         active = ndimage.maximum_filter1d(active, round(0.05 * self.sr)).astype(bool)
         v_power = _k_power(voice[active], self.sr)
-        b_power = _k_power(band.mean(axis=1)[active], self.sr)
+        # (left + right) / 2: numpy's mean across a row of two is twenty times slower.
+        b_power = _k_power(((band[:, 0] + band[:, 1]) * np.float32(0.5))[active], self.sr)
         if v_power <= 0:
             return np.asarray(voice)
         if b_power > 0:
@@ -144,7 +145,10 @@ class Mixer:
             step = float(np.clip(20 * math.log10(wanted / previous), -MAX_VOCAL_STEP_DB,
                                  MAX_VOCAL_STEP_DB))  # fmt: skip
             wanted = previous * _db(step)
-            gains = np.geomspace(previous, wanted, len(voice))
+            # A ramp even in dB (geometric) from the last section's gain to this one's.
+            gains = np.exp(
+                np.linspace(math.log(previous), math.log(wanted), len(voice), dtype=np.float32)
+            )
         self.vocal_gain = wanted
         result: np.ndarray = voice * gains
         return result
