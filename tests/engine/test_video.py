@@ -1,4 +1,5 @@
-"""The video: a real MP4 made with ffmpeg, probed for its streams and duration."""
+"""The video (and the song's MP3 beside it): real files made with ffmpeg, probed for their
+streams and duration."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 from _factories import band_score
 
 from chorus.engine.cover import make_cover
-from chorus.engine.encode import EncodeError, ffmpeg_exe, write_mp3
-from chorus.engine.video import make_video, media_duration
+from chorus.engine.encode import EncodeError, decode_audio, ffmpeg_exe, pcm16, write_mp3
+from chorus.engine.video import VideoWriter, media_duration
 
 
 def _probe(path: Path) -> str:
@@ -35,44 +36,20 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cover, mp3
 
 
-def test_video_has_h264_and_aac_and_the_song_length(
-    tmp_path: Path, inputs: tuple[Path, Path]
-) -> None:
-    cover, mp3 = inputs
-    out = tmp_path / "video.mp4"
-    make_video(cover, mp3, out)
-    info = _probe(out)
-    assert re.search(r"Video: h264 .*yuv420p.*720x720", info)
-    assert re.search(r"Audio: aac", info)
-    assert media_duration(out) == pytest.approx(media_duration(mp3), abs=0.1)
-    assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
-
-
-def test_video_can_carry_the_mp3_as_is(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
-    cover, mp3 = inputs
-    out = tmp_path / "video.mp4"
-    make_video(cover, mp3, out, audio_codec="copy")
-    info = _probe(out)
-    assert "Video: h264" in info
-    assert re.search(r"Audio: mp3", info)
-    assert media_duration(out) == pytest.approx(media_duration(mp3), abs=0.1)
-
-
-def test_video_of_a_broken_cover_fails_cleanly(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
-    _, mp3 = inputs
+def test_video_of_a_broken_cover_fails_cleanly(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not an image")
-    with pytest.raises(EncodeError):
-        make_video(broken, mp3, tmp_path / "video.mp4")
-    assert not (tmp_path / "video.mp4").exists()
+    with (
+        pytest.raises(EncodeError),
+        VideoWriter(broken, tmp_path / "video.mp4", 44100, 2, 1.0) as video,
+    ):
+        video.write(bytes(4 * 44100))
+    assert [p.name for p in tmp_path.iterdir()] == ["broken.jpg"]
 
 
 def test_video_from_pcm_in_pieces_matches_the_song(
     tmp_path: Path, inputs: tuple[Path, Path]
 ) -> None:
-    from chorus.engine.encode import decode_audio, pcm16
-    from chorus.engine.video import VideoWriter
-
     cover, mp3 = inputs
     audio, sr = decode_audio(mp3)
     out = tmp_path / "video.mp4"
@@ -86,20 +63,7 @@ def test_video_from_pcm_in_pieces_matches_the_song(
     assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
 
 
-def test_video_from_pcm_with_a_broken_cover_fails_cleanly(tmp_path: Path) -> None:
-    from chorus.engine.video import make_video_pcm
-
-    broken = tmp_path / "broken.jpg"
-    broken.write_bytes(b"not an image")
-    with pytest.raises(EncodeError):
-        make_video_pcm(broken, bytes(4 * 44100), 44100, 2, tmp_path / "video.mp4")
-    assert not (tmp_path / "video.mp4").exists()
-
-
 def test_the_same_run_writes_the_song_mp3(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
-    from chorus.engine.encode import decode_audio, pcm16
-    from chorus.engine.video import VideoWriter
-
     cover, mp3 = inputs
     audio, sr = decode_audio(mp3)
     out, song = tmp_path / "video.mp4", tmp_path / "song.mp3"
@@ -120,8 +84,6 @@ def test_the_same_run_writes_the_song_mp3(tmp_path: Path, inputs: tuple[Path, Pa
 
 
 def test_a_failed_run_leaves_neither_file(tmp_path: Path) -> None:
-    from chorus.engine.video import VideoWriter
-
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not an image")
     video = VideoWriter(broken, tmp_path / "video.mp4", 44100, 2, 1.0, mp3=tmp_path / "song.mp3")

@@ -3,7 +3,9 @@
 Each part is cut at the second the next part took over and the parts follow each other;
 a few milliseconds of fade at every join keep the cut from clicking. The joined folder has
 the files of any clip: ``song.mp3`` (and the same bytes as ``stream.mp3``), the covers of
-the last part, ``video.mp4``, ``song.mid``, ``lyrics.json`` and ``summary.json``.
+the last part, ``video.mp4``, ``song.mid``, ``lyrics.json`` and ``summary.json``. The MP3
+and the video are made as a render makes them: one ffmpeg run, H.264 + AAC beside an MP3
+whose Info frame gives its exact length.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ import numpy as np
 
 from chorus.acts.concat import Part
 from chorus.engine._files import atomic_write_json
-from chorus.engine.encode import decode_audio, write_mp3
-from chorus.engine.video import make_video
+from chorus.engine.encode import decode_audio, pcm16, write_mp3
+from chorus.engine.video import VideoWriter
 
 JOIN_FADE_S = 0.01
-# Samples of silence before the song in a decoded MP3 of ours (LAME's encoder delay plus
-# the decoder's), measured by aligning a decoded MP3 with the audio it was made from.
+# Samples of silence before the song in a decoded MP3 without an Info frame (LAME's
+# encoder delay plus the decoder's), measured by aligning a decoded MP3 with the audio it
+# was made from. An MP3 with the frame decodes to its exact samples.
 MP3_DELAY_SAMPLES = 1104
+ENCODE_SAMPLES = 1 << 17
 
 
 def _fade(audio: np.ndarray, sr: int, *, head: bool, tail: bool) -> np.ndarray:
@@ -42,9 +46,9 @@ def _fade(audio: np.ndarray, sr: int, *, head: bool, tail: bool) -> np.ndarray:
 
 def _true_length(audio: np.ndarray, rate: int, folder: Path) -> np.ndarray:
     """The decoded MP3 without the encoder's delay and padding, so part times are song
-    times. The MP3s carry no gapless header: the decoder starts with the encoder's delay
-    (:data:`MP3_DELAY_SAMPLES`) and ends with padding up to a whole frame; the true length
-    is the clip's ``summary.json`` duration."""
+    times. The true length is the clip's ``summary.json`` duration. An MP3 with an Info
+    frame decodes to about that; one without starts with the encoder's delay
+    (:data:`MP3_DELAY_SAMPLES`) and ends with padding up to a whole frame."""
     try:
         seconds = float(json.loads((folder / "summary.json").read_text("utf-8"))["duration"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -53,8 +57,17 @@ def _true_length(audio: np.ndarray, rate: int, folder: Path) -> np.ndarray:
     extra = len(audio) - wanted
     if extra <= 0:
         return audio
-    start = min(MP3_DELAY_SAMPLES, extra)
+    start = MP3_DELAY_SAMPLES if extra >= MP3_DELAY_SAMPLES else 0
     return audio[start : start + wanted]
+
+
+def _encode(song: np.ndarray, rate: int, out_dir: Path) -> None:
+    """``song.mp3`` and ``video.mp4`` (over ``cover.jpg``) of the joined ``song``."""
+    channels = song.shape[1] if song.ndim == 2 else 1
+    with VideoWriter(out_dir / "cover.jpg", out_dir / "video.mp4", rate, channels,
+                     len(song) / rate, mp3=out_dir / "song.mp3") as writer:  # fmt: skip
+        for a in range(0, len(song), ENCODE_SAMPLES):
+            writer.write(pcm16(song[a : a + ENCODE_SAMPLES], channels))
 
 
 def _shift_timing(
@@ -152,14 +165,15 @@ def join_clips(parts: list[Part], out_dir: Path) -> float:
         midi_parts.append((part.folder / "song.mid", part.cut_at, length))
         offset += length
     song = np.concatenate(pieces) if pieces else np.zeros((0, 2), np.float32)
-    write_mp3(out_dir / "song.mp3", song, rate)
-    shutil.copyfile(out_dir / "song.mp3", out_dir / "stream.mp3")
     last = parts[-1].folder
     for name in ("cover.jpg", "cover_small.jpg"):
         if (last / name).is_file():
             shutil.copyfile(last / name, out_dir / name)
     if (out_dir / "cover.jpg").is_file():
-        make_video(out_dir / "cover.jpg", out_dir / "song.mp3", out_dir / "video.mp4", "copy")
+        _encode(song, rate, out_dir)
+    else:
+        write_mp3(out_dir / "song.mp3", song, rate)
+    shutil.copyfile(out_dir / "song.mp3", out_dir / "stream.mp3")
     _join_midi(midi_parts, out_dir / "song.mid")
     for index, word in enumerate(words):
         word["index"] = index

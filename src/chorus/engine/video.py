@@ -16,11 +16,10 @@ import subprocess
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
 
 from chorus.engine.encode import LAME_QUALITY, EncodeError, atomic_path, ffmpeg_exe
 
-__all__ = ["VideoWriter", "make_video", "make_video_pcm", "media_duration"]
+__all__ = ["VideoWriter", "media_duration"]
 
 VIDEO_PX = 720
 FRAME_RATE = 0.25  # frames per second: a still needs few, and each costs x264 time
@@ -70,42 +69,6 @@ def _frame_args(duration: float) -> list[str]:
     )
     return ["-framerate", rate, "-vf", frames, "-c:v", "libx264", "-preset", "ultrafast",
             "-tune", "stillimage", "-r", rate]  # fmt: skip
-
-
-def _run(cmd: list[str], out: Path, tmp: Path) -> None:
-    full = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *cmd,
-            *_OUTPUT_ARGS, str(tmp)]  # fmt: skip
-    proc = subprocess.run(full, capture_output=True, check=False)
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise EncodeError(f"video encoding of {out.name} failed: {' '.join(message)}")
-
-
-def make_video(
-    cover: Path, audio: Path, out: Path, audio_codec: Literal["aac", "copy"] = "aac"
-) -> None:
-    """Write ``out``: an MP4 showing the ``cover`` image for the whole ``audio`` file.
-
-    H.264 (yuv420p, 720x720, a frame every few seconds) and AAC (``audio_codec="copy"``
-    keeps an MP3's own frames instead, far cheaper and still playable by browsers); the
-    ``moov`` atom is at the front so players can start before the download ends. Written
-    atomically.
-    When the song's samples are at hand, :func:`make_video_pcm` saves decoding the file.
-    """
-    duration = media_duration(audio)
-    audio_args = AAC_ARGS if audio_codec == "aac" else ["-c:a", "copy"]
-    video_args = _frame_args(duration)
-    with atomic_path(out) as tmp:
-        cmd = [*video_args[:2], "-i", str(cover), "-i", str(audio), "-map", "0:v:0",
-               "-map", "1:a:0", *video_args[2:], *audio_args, "-t", f"{duration:.3f}"]  # fmt: skip
-        _run(cmd, out, tmp)
-
-
-def make_video_pcm(cover: Path, pcm: bytes, sr: int, channels: int, out: Path) -> None:
-    """Write ``out`` like :func:`make_video`, the audio given as interleaved 16-bit PCM
-    (see :func:`chorus.engine.encode.pcm16`) at ``sr`` Hz: nothing is decoded again."""
-    with VideoWriter(cover, out, sr, channels, len(pcm) / (2 * channels * sr)) as video:
-        video.write(pcm)
 
 
 class VideoWriter:
