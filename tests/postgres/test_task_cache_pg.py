@@ -3,7 +3,7 @@ own connection pools, then two real ``chorus serve`` processes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,5 +47,9 @@ async def test_concurrent_readers_share_one_read(
     await check_concurrent_readers_share_one_read(*pair)
 
 
-def test_two_servers_see_a_task_finished_by_the_other(pg_url: str, tmp_path: Path) -> None:
-    check_finished_elsewhere_is_seen(tmp_path, pg_url)
+def test_two_servers_see_a_task_finished_by_the_other(
+    make_pg_database: Callable[..., str], tmp_path: Path
+) -> None:
+    # A database of its own: on the session's, the servers would first take up what
+    # other tests left unfinished there (a process killed mid-task) before this task.
+    check_finished_elsewhere_is_seen(tmp_path, make_pg_database())

@@ -10,6 +10,7 @@ cannot be sung (emoji, symbols) are dropped. Parsing never fails on any text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ def _is_other_cjk(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF
 
 
+@functools.lru_cache(maxsize=1024)
 def section_kind(label: str) -> str:
     """The kind a marker label stands for (``"Verse 2"`` -> ``Verse``); unknown -> Verse."""
     text = re.sub(r"[\d:：#.\-_]+", " ", label.lower()).strip()
@@ -170,8 +172,11 @@ def _printable(ch: str) -> bool:
     return unicodedata.category(ch) not in _UNPRINTABLE and ch not in "\ufe0e\ufe0f\u200d"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_line(text: str) -> Line | None:
-    """Parse one lyric line; None when nothing in it is sung."""
+    """Parse one lyric line; None when nothing in it is sung. Lines are immutable, so a
+    line parsed again (a chorus, the lyrics fitter trying form after form) is the one
+    parsed before."""
     shown = "".join(ch for ch in _UNSUNG.sub(" ", text) if _printable(ch))
     shown = re.sub(r"\s+", " ", shown).strip()
     tokens = _tokens(shown)
@@ -208,6 +213,13 @@ def parse_lyrics(text: str) -> list[LyricSection]:
     the last section with the same label, or else of the same kind, so a chorus written
     once can be called back. Empty text gives no sections.
     """
+    return list(_parse_lyrics(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_lyrics(text: str) -> tuple[LyricSection, ...]:
+    """:func:`parse_lyrics`, kept: sections are immutable, and the lyrics fitter and the
+    composer parse the same text many times."""
     sections: list[LyricSection] = []
     kind: str = "Verse"
     label: str = "Verse"
@@ -245,7 +257,7 @@ def parse_lyrics(text: str) -> list[LyricSection]:
         if line is not None:
             lines.append(line)
     close()
-    return sections
+    return tuple(sections)
 
 
 def preload() -> None:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -238,17 +238,28 @@ def detect_voice(tags: str) -> Voice | None:
 
 
 def _choose_genre(text: str, negative: str, rng: np.random.Generator) -> Genre:
+    named, allowed = _genres_named(text, negative)
+    if named is not None:
+        return GENRES[named]
+    return GENRES[allowed[int(rng.integers(len(allowed)))]]
+
+
+@lru_cache(maxsize=256)
+def _genres_named(text: str, negative: str) -> tuple[str | None, tuple[str, ...]]:
+    """The genre ``text`` names best and ``negative`` allows (else the default, when
+    allowed), or None and the allowed genres to draw from. Kept per text: songs of one
+    style (and the lyrics fitter's many plans) ask again and again."""
     banned = {g.name for g in GENRES.values() if _genre_score(g, negative) > 0}
     scores = {name: _genre_score(g, text) for name, g in GENRES.items() if name not in banned}
     best = max(scores.values(), default=0.0)
     if best > 0:
-        return GENRES[min(n for n, s in scores.items() if s == best)]
+        return min(n for n, s in scores.items() if s == best), ()
     if DEFAULT_GENRE not in banned:
-        return GENRES[DEFAULT_GENRE]
-    allowed = sorted(scores)
-    return GENRES[allowed[int(rng.integers(len(allowed)))]]
+        return DEFAULT_GENRE, ()
+    return None, tuple(sorted(scores))
 
 
+@lru_cache(maxsize=256)
 def _choose_mood(text: str, negative: str) -> Mood:
     found: list[tuple[int, Mood]] = []
     for mood in MOODS:
@@ -282,11 +293,14 @@ def _programs(genre: Genre, negative: str) -> dict[Role, int]:
     return programs
 
 
+@lru_cache(maxsize=256)
 def resolve_style(tags: str, negative_tags: str, seed: int) -> Style:
     """Resolve free-text ``tags`` (English or Chinese) into a :class:`Style`.
 
     ``negative_tags`` removes what it names; ``seed`` chooses among the preset's tempi,
-    keys, modes and progressions. Never fails: unknown tags give pop.
+    keys, modes and progressions. Never fails: unknown tags give pop. A style is
+    immutable and the same arguments give the same one, so it is kept (the lyrics fitter
+    asks for it at every tempo it tries).
     """
     text = tags.lower()
     negative = negative_tags.lower()
