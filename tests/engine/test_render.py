@@ -88,6 +88,8 @@ def test_every_file_is_written_and_decodes(songs: dict[str, Any], name: str) -> 
         result.out_dir / "summary.json",
     ):
         assert path.is_file() and path.stat().st_size > 0, path
+    # The premaster and stems kept on disk while the song was made are gone.
+    assert not [p.name for p in result.out_dir.iterdir() if p.name.startswith(".")]
     audio, sr = decode_audio(result.mp3)
     assert sr == 44100 and audio.ndim == 2 and audio.shape[1] == 2
     requested = {"sung": 30.0, "female": 24.0, "zh": 24.0, "instrumental": 12.0}[name]
@@ -323,7 +325,7 @@ def test_render_command_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
 
 
-def test_a_failed_render_leaves_no_stem_work_files(
+def test_a_failed_render_leaves_no_work_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_args: object) -> None:
@@ -335,3 +337,4 @@ def test_a_failed_render_leaves_no_stem_work_files(
         render_song(request, tmp_path / "clip", stream=False)
     assert (tmp_path / "clip").is_dir()
     assert not (tmp_path / "clip" / ".stems").exists()
+    assert not (tmp_path / "clip" / ".premaster.f32").exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Protocol
 
 import numpy as np
 from scipy import ndimage, signal
@@ -49,6 +50,33 @@ def k_weighting(sr: int) -> np.ndarray:
     a0 = 1.0 + k / q + k * k
     highpass = [1.0, -2.0, 1.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0]
     return np.array([shelf, highpass])
+
+
+class Samples(Protocol):
+    """Audio read a stretch at a time (an array, or a premaster on disk)."""
+
+    def __len__(self) -> int: ...
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Samples ``start .. stop - 1`` (clipped to the audio) as (n, channels)."""
+        ...
+
+
+class ArraySamples:
+    """An in-memory (n,) or (n, channels) array as :class:`Samples`."""
+
+    def __init__(self, audio: np.ndarray) -> None:
+        self.audio = _channels(audio)
+
+    def __len__(self) -> int:
+        return len(self.audio)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.audio[max(start, 0) : max(stop, 0)]
+
+
+def _samples(audio: np.ndarray | Samples) -> Samples:
+    return ArraySamples(audio) if isinstance(audio, np.ndarray) else audio
 
 
 def _channels(audio: np.ndarray) -> np.ndarray:
@@ -127,8 +155,9 @@ def _phases() -> np.ndarray:
     return np.asarray(h.reshape(TAPS_PER_PHASE, OVERSAMPLE).T[:, ::-1], dtype=np.float32)
 
 
-def _magnitude(x: np.ndarray) -> np.ndarray:
-    """Per-sample largest magnitude over channels."""
+def magnitude(x: np.ndarray) -> np.ndarray:
+    """Per-sample largest magnitude over channels of (n, channels) ``x`` (a loop over
+    channels: numpy's reduction across a row of two is many times slower)."""
     mag = np.abs(x[:, 0])
     for c in range(1, x.shape[1]):
         np.maximum(mag, np.abs(x[:, c]), out=mag)
@@ -143,7 +172,7 @@ def peak_envelope(audio: np.ndarray, floor: float = 0.0) -> np.ndarray:
     the envelope is the plain sample magnitude (then known to stay below ``floor``).
     """
     x = _channels(audio)
-    mag = _magnitude(x)
+    mag = magnitude(x)
     n = len(mag)
     if n == 0:
         return mag
@@ -187,18 +216,26 @@ def true_peak(audio: np.ndarray) -> float:
 
 
 def block_true_peaks(
-    audio: np.ndarray, block: int, floor: float = 0.0, sample_peaks: np.ndarray | None = None
+    audio: np.ndarray | Samples,
+    block: int,
+    floor: float = 0.0,
+    sample_peaks: np.ndarray | None = None,
 ) -> np.ndarray:
     """The largest value of :func:`peak_envelope` in each run of ``block`` samples, over
-    all channels: (ceil(n / block),) for ``audio`` (n,) or (n, channels).
+    all channels: (ceil(n / block),) for ``audio`` (n,) or (n, channels), or read from
+    :class:`Samples` (then ``sample_peaks`` must be given).
 
     Only blocks whose true peak could reach ``floor`` are interpolated; the others give
     their plain sample peak (then known to stay below ``floor``). ``sample_peaks``, when
     known, are those plain peaks (see :func:`block_sample_peaks`). Working on whole blocks
     keeps every per-sample pass but one magnitude out: far cheaper than the envelope.
     """
-    x = _channels(audio)
-    peaks = block_sample_peaks(x, block) if sample_peaks is None else sample_peaks.copy()
+    if sample_peaks is None:
+        if not isinstance(audio, np.ndarray):
+            raise ValueError("the sample peaks of audio read from elsewhere must be given")
+        sample_peaks = block_sample_peaks(audio, block)
+    x = _samples(audio)
+    peaks = sample_peaks.copy()
     reach = float(np.abs(_phases()).sum(axis=1).max())
     hot = peaks >= floor / reach if floor > 0 else np.ones(len(peaks), dtype=bool)
     # The taps of a block's edge gaps reach a few samples into both neighbours.
@@ -217,7 +254,7 @@ def block_sample_peaks(audio: np.ndarray, block: int) -> np.ndarray:
     # A whole number of blocks at a time: the temporaries stay small whatever the song.
     span = block * max(1, PEAK_CHUNK // block)
     for a in range(0, n, span):
-        mag = _magnitude(x[a : a + span])
+        mag = magnitude(x[a : a + span])
         count = -(-len(mag) // block)
         padded = np.zeros(count * block, dtype=np.float32)
         padded[: len(mag)] = mag
@@ -225,11 +262,11 @@ def block_sample_peaks(audio: np.ndarray, block: int) -> np.ndarray:
     return peaks
 
 
-def interpolated_peaks(audio: np.ndarray, block: int, ids: np.ndarray) -> np.ndarray:
+def interpolated_peaks(audio: np.ndarray | Samples, block: int, ids: np.ndarray) -> np.ndarray:
     """For each block in ``ids`` (indices of runs of ``block`` samples, ascending), the
     largest magnitude of the 4x interpolated signal within it and at its edges, all
-    channels."""
-    x = _channels(audio)
+    channels. Only the stretches holding those blocks are read."""
+    x = _samples(audio)
     n = len(x)
     found = np.zeros(len(ids), dtype=np.float32)
     if not len(ids):
@@ -256,9 +293,10 @@ def interpolated_peaks(audio: np.ndarray, block: int, ids: np.ndarray) -> np.nda
             strides=(block * step, step, step), writeable=False,
         )  # fmt: skip
         local = ids[lo:hi] - first_block
-        for c in range(x.shape[1]):
+        stretch = x.read(a, b)
+        for c in range(stretch.shape[1]):
             column[:] = 0.0
-            column[a - origin : b - origin] = x[a:b, c]
+            column[a - origin : b - origin] = stretch[:, c]
             for g in range(0, len(local), per_group):
                 group = local[g : g + per_group]
                 values = windows[group].reshape(-1, TAPS_PER_PHASE) @ bank

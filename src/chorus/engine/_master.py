@@ -6,28 +6,38 @@ gain that reaches the target is solved on those few numbers. The limiter works a
 resolution (one gain point per :data:`BLOCK` samples, from the largest true peak in each
 block); how much it takes off each step's power follows from the gain points, so the gain
 and the limiter are solved together without touching the samples. The samples are then
-scaled once, in place, a stretch at a time. The prediction is exact to a few hundredths
-of a LU; only a master limited deeper than :data:`TRUSTED_LIMITING_LU` is measured again,
-and mastered once more if it missed by more than :data:`TOLERANCE_LU`.
+scaled once, a stretch at a time. The prediction is exact to a few hundredths of a LU;
+only a master limited deeper than :data:`TRUSTED_LIMITING_LU` (or too short to gate) is
+measured again, and solved again for a target moved by what it missed if that was more
+than :data:`TOLERANCE_LU`.
+
+The premaster need not be in memory: :func:`plan_master` reads only the stretches that
+could peak from any :class:`~chorus.engine._loudness.Samples` (the render keeps its
+premaster on disk) and gives a :class:`MasterPlan` that masters any stretch on its own, as
+the encoders read it. :func:`finish_master` does both to an array in place.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from chorus.engine._limiter import block_limiter_gain, expand_gain
 from chorus.engine._loudness import (
+    ArraySamples,
     LoudnessMeter,
+    Samples,
     block_sample_peaks,
     block_true_peaks,
     blocks_from_steps,
     gated_lufs,
     interpolated_peaks,
+    magnitude,
 )
 
-__all__ = ["BLOCK", "apply_fades", "finish_master"]
+__all__ = ["BLOCK", "MasterPlan", "apply_fades", "finish_master", "plan_master"]
 
 BLOCK = 32  # samples per limiter gain point (0.7 ms at 44.1 kHz)
 LIMITER_MARGIN_DB = 0.15  # the limiter aims this far under the ceiling
@@ -37,8 +47,8 @@ NEAR_CEILING_DB = 0.6  # blocks planned within this of the ceiling are checked a
 TOLERANCE_LU = 0.1
 # Up to this much limiting (the loudness it takes off), the predicted loudness has been
 # within 0.05 LU of a measurement (songs take off 0.1-2.5 LU; kick drums pushed into the
-# limiter 10.5 LU gave 0.04): a master limited deeper is measured again (a whole K-weighted
-# pass) and corrected if it missed.
+# limiter 10.5 LU gave 0.04): a master limited deeper is measured again (a K-weighted pass
+# over the whole song) and solved again if it missed.
 TRUSTED_LIMITING_LU = 6.0
 SOLVE_TOLERANCE_LU = 0.02
 MAX_ROUNDS = 8
@@ -127,17 +137,23 @@ def _rounds(
 
 
 def _solve(
-    audio: np.ndarray, meter: LoudnessMeter, loudness: float, *, target: float, ceiling: float
+    audio: Samples,
+    sample_peaks: np.ndarray,
+    meter: LoudnessMeter,
+    loudness: float,
+    *,
+    target: float,
+    ceiling: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """The gain and the limiter's gain points that bring ``audio`` to ``target`` LUFS, and
-    the block true peaks they were found for (exact where they matter)."""
+    """The gain and the limiter's gain points that bring ``audio`` (whose block sample
+    peaks are ``sample_peaks``) to ``target`` LUFS, and the block true peaks they were
+    found for (exact where they matter)."""
     sr, step = meter.sr, meter.step
     steps, fine = meter.step_powers(), meter.fine_powers()
     aim = ceiling * _db(-LIMITER_MARGIN_DB)
     gain = _db(target - loudness)
     # First solve on sample peaks (no interpolation at all), then measure true peaks
     # only where the gain found could take them near the ceiling.
-    sample_peaks = block_sample_peaks(audio, BLOCK)
     gain, points = _rounds(steps, fine, sample_peaks, gain, sr, step=step, target=target, aim=aim)
     envelope_gain = gain * _db(ENVELOPE_HEADROOM_DB)
     peaks = sample_peaks
@@ -150,51 +166,130 @@ def _solve(
     return gain, points, peaks
 
 
-def finish_master(
-    audio: np.ndarray,
+@dataclass(frozen=True, slots=True)
+class MasterPlan:
+    """How to master a premaster: the overall ``gain``, the limiter's gain ``points`` (one
+    per :data:`BLOCK` samples, linear in between) and a last safety ``scale``."""
+
+    gain: float
+    points: np.ndarray
+    scale: float = 1.0
+
+    def apply(self, stretch: np.ndarray, start: int) -> None:
+        """Master, in place, the premaster's samples ``start .. start + len(stretch)``
+        ((n,) or (n, channels) float32)."""
+        if not len(self.points):
+            return
+        x = _as_2d(stretch)
+        for a in range(0, len(x), APPLY_SAMPLES):
+            b = min(len(x), a + APPLY_SAMPLES)
+            scale = expand_gain(self.points, BLOCK, start + a, start + b)
+            scale *= np.float32(self.gain * self.scale)
+            x[a:b] *= scale[:, None]
+
+
+class _Mastered:
+    """The premaster as a plan masters it, read a stretch at a time (:class:`Samples`)."""
+
+    def __init__(self, audio: Samples, plan: MasterPlan) -> None:
+        self.audio = audio
+        self.plan = plan
+
+    def __len__(self) -> int:
+        return len(self.audio)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        stretch = np.array(self.audio.read(start, stop), dtype=np.float32)
+        self.plan.apply(stretch, max(start, 0))
+        return stretch
+
+
+def _loudness_of(audio: Samples, sr: int) -> float:
+    """Integrated loudness of ``audio``, read a stretch at a time."""
+    meter: LoudnessMeter | None = None
+    for a in range(0, len(audio), APPLY_SAMPLES):
+        stretch = audio.read(a, a + APPLY_SAMPLES)
+        meter = meter or LoudnessMeter(sr, stretch.shape[1], fine=BLOCK)
+        meter.add(stretch)
+    return meter.lufs() if meter is not None else -math.inf
+
+
+def _peak_of(audio: Samples, blocks: np.ndarray) -> float:
+    """The largest sample or 4x interpolated magnitude of ``audio`` within ``blocks``
+    (indices of runs of :data:`BLOCK` samples, ascending). Each run of neighbouring
+    blocks is read once with a block either side (the interpolation's taps reach a few
+    samples), and the runs are measured together, laid end to end."""
+    if not len(blocks):
+        return 0.0
+    pieces: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    at = 0  # blocks laid so far
+    for run in np.split(blocks, np.flatnonzero(np.diff(blocks) > 1) + 1):
+        first, stop = max(int(run[0]) - 1, 0), int(run[-1]) + 2
+        window = audio.read(first * BLOCK, stop * BLOCK)
+        piece = np.zeros(((stop - first) * BLOCK, window.shape[1]), dtype=np.float32)
+        piece[: len(window)] = window
+        pieces.append(piece)
+        ids.append(run - first + at)
+        at += stop - first
+    laid, where = np.concatenate(pieces), np.concatenate(ids)
+    sample = magnitude(laid).reshape(-1, BLOCK).max(axis=1)[where]
+    interpolated = interpolated_peaks(laid, BLOCK, where)
+    return float(max(sample.max(), interpolated.max()))
+
+
+def plan_master(
+    audio: Samples,
+    sample_peaks: np.ndarray,
     sr: int,
     meter: LoudnessMeter,
+    *,
     target_lufs: float,
     ceiling_dbtp: float,
-    *,
-    rounds: int = 2,
-) -> float:
-    """Master ``audio`` ((n,) or (n, channels) float32, fades already applied) in place.
+) -> MasterPlan:
+    """Plan the master of ``audio`` (float32, fades already applied; ``sample_peaks`` its
+    largest sample magnitude in each :data:`BLOCK` samples, all channels).
 
     ``meter`` (made with ``fine=BLOCK``) has measured exactly this audio at ``sr`` Hz.
-    Afterwards the integrated loudness is ``target_lufs`` within 0.1 LU (unless the
-    signal cannot get there) and the true peak at most ``ceiling_dbtp`` dBTP. Returns the
-    overall gain applied before limiting. ``rounds`` bounds the corrective passes.
+    Mastered by the plan, the integrated loudness is ``target_lufs`` within 0.1 LU
+    (unless the signal cannot get there) and the true peak at most ``ceiling_dbtp`` dBTP.
+    Only the stretches that could peak are read (and, when the limiting is too deep to
+    trust the prediction, the whole song once more).
     """
     loudness = meter.lufs()
     if not math.isfinite(loudness) or not len(audio):
-        return 1.0
+        return MasterPlan(1.0, np.zeros(0))
     ceiling = _db(ceiling_dbtp)
-    gain, points, peaks = _solve(audio, meter, loudness, target=target_lufs, ceiling=ceiling)
+    gain, points, peaks = _solve(
+        audio, sample_peaks, meter, loudness, target=target_lufs, ceiling=ceiling
+    )
     limiting = loudness + 20.0 * math.log10(gain) - target_lufs
-    x = _as_2d(audio)
-    for a in range(0, len(x), APPLY_SAMPLES):
-        b = min(len(x), a + APPLY_SAMPLES)
-        scale = expand_gain(points, BLOCK, a, b)
-        scale *= np.float32(gain)
-        x[a:b] *= scale[:, None]
+    if limiting > TRUSTED_LIMITING_LU or len(meter.step_powers()) < 4:
+        miss = target_lufs - _loudness_of(_Mastered(audio, MasterPlan(gain, points)), sr)
+        if math.isfinite(miss) and abs(miss) > TOLERANCE_LU:
+            gain, points, peaks = _solve(
+                audio, sample_peaks, meter, loudness, target=target_lufs + miss, ceiling=ceiling
+            )
+    plan = MasterPlan(gain, points)
     # Only blocks planned near the ceiling can be over it: the gain moves too slowly to
     # lift a peak by more than a trace.
     planned = peaks * np.float32(gain) * np.maximum(points, np.append(points[1:], points[-1:]))
     near = np.flatnonzero(planned >= ceiling * _db(-NEAR_CEILING_DB))
-    if limiting > TRUSTED_LIMITING_LU and rounds > 1:
-        check = LoudnessMeter(sr, x.shape[1], fine=BLOCK)
-        check.add(audio)
-        miss = target_lufs - check.lufs()
-        if math.isfinite(miss) and abs(miss) > TOLERANCE_LU:
-            # The prediction missed: master the result once more (a small correction).
-            return gain * finish_master(
-                audio, sr, check, target_lufs, ceiling_dbtp, rounds=rounds - 1
-            )
-    peak = max(
-        float(block_sample_peaks(audio, BLOCK).max(initial=0.0)),
-        float(interpolated_peaks(audio, BLOCK, near).max(initial=0.0)),
-    )
+    peak = _peak_of(_Mastered(audio, plan), near)
     if peak > ceiling:
-        audio *= np.float32(ceiling / peak * 0.999)
-    return gain
+        return MasterPlan(gain, points, ceiling / peak * 0.999)
+    return plan
+
+
+def finish_master(
+    audio: np.ndarray, sr: int, meter: LoudnessMeter, target_lufs: float, ceiling_dbtp: float
+) -> float:
+    """Master ``audio`` ((n,) or (n, channels) float32, fades already applied) in place:
+    :func:`plan_master`, then the plan applied. Returns the overall gain applied before
+    limiting."""
+    plan = plan_master(
+        ArraySamples(audio), block_sample_peaks(audio, BLOCK), sr, meter,
+        target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp,
+    )  # fmt: skip
+    plan.apply(audio, 0)
+    return plan.gain

@@ -21,18 +21,20 @@ import numpy as np
 from scipy import ndimage, signal
 
 from chorus.engine._loudness import LoudnessMeter, k_weighting, loudness_lufs, true_peak_dbtp
-from chorus.engine._master import BLOCK, apply_fades, finish_master
+from chorus.engine._master import BLOCK, MasterPlan, apply_fades, finish_master, plan_master
 from chorus.engine._vocalfx import Room
 from chorus.engine.score import Score
 
 __all__ = [
     "MASTER_BLOCK",
     "LoudnessMeter",
+    "MasterPlan",
     "Mixer",
     "apply_fades",
     "finish_master",
     "loudness_lufs",
     "master",
+    "plan_master",
     "preview_master",
     "provisional_gain",
     "true_peak_dbtp",

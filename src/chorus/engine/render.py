@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from chorus.engine import timing
 from chorus.engine._files import atomic_write_json
+from chorus.engine._premaster import Premaster
 from chorus.engine._stems import StemFiles, stem_files
 from chorus.engine.compose import compose
 from chorus.engine.cover import make_cover
@@ -30,7 +31,7 @@ from chorus.engine.mix import (
     LoudnessMeter,
     Mixer,
     apply_fades,
-    finish_master,
+    plan_master,
     preview_master,
     provisional_gain,
 )
@@ -52,8 +53,10 @@ CEILING_DBTP = -1.0
 CODEC_HEADROOM_DB = 1.0
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
-# Where a render keeps the stems while it makes them (hidden, never served).
+# Where a render keeps the stems and the premaster while it makes them (hidden, never
+# served).
 STEMS_WORK = ".stems"
+PREMASTER_WORK = ".premaster.f32"
 
 # Share of the whole render each phase takes, for the progress fraction.
 _COMPOSE_DONE = 0.02
@@ -94,9 +97,10 @@ def render_song(
     with (
         threadpool_limits(limits=1),
         stem_files(out_dir / STEMS_WORK, request.stems) as stems,
+        Premaster(out_dir / PREMASTER_WORK, 2, MASTER_BLOCK) as premaster,
     ):
         return _render(request, out_dir, on_progress, shared_dir=shared_dir, stream=stream,
-                       stems=stems)  # fmt: skip
+                       stems=stems, premaster=premaster)  # fmt: skip
 
 
 def _render(
@@ -107,6 +111,7 @@ def _render(
     shared_dir: Path | None,
     stream: bool | Callable[[], bool],
     stems: StemFiles | None,
+    premaster: Premaster,
 ) -> RenderResult:
     report = on_progress or (lambda _progress: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -125,8 +130,6 @@ def _render(
     bounds = list(chunk_bounds(score, MAX_CHUNK_S))
     lengths = [round((end - start) * SAMPLE_RATE) for start, end in bounds]
     total = sum(lengths)
-    # The whole premaster in one array, filled chunk by chunk and mastered in place.
-    song = np.zeros((total, 2), dtype=np.float32)
     meter = LoudnessMeter(SAMPLE_RATE, 2, fine=MASTER_BLOCK)
     gain = 1.0
     pos = 0
@@ -142,7 +145,7 @@ def _render(
                 chunk = mixer.mix(band_stems, vocals)
                 apply_fades(chunk, pos, total, SAMPLE_RATE)
                 meter.add(chunk)
-                song[pos : pos + n] = chunk
+                premaster.append(chunk)
                 pos += n
                 if index == 0:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
@@ -150,13 +153,14 @@ def _render(
                     stems.add(band_stems, vocals, n)
                 del band_stems, vocals
             with clock.stage("stream"):
-                live.offer(song[:pos], gain)
+                live.offer(premaster, gain)
             fraction = _COMPOSE_DONE + (_SECTIONS_DONE - _COMPOSE_DONE) * end / score.duration
             report(RenderProgress(fraction, "render", audio_seconds=end))
 
     with clock.stage("master"):
-        mix_rms = _rms(song) if stems is not None else 0.0
-        finish_master(song, SAMPLE_RATE, meter, TARGET_LUFS, CEILING_DBTP - CODEC_HEADROOM_DB)
+        plan = plan_master(premaster, premaster.block_peaks(), SAMPLE_RATE, meter,
+                           target_lufs=TARGET_LUFS,
+                           ceiling_dbtp=CEILING_DBTP - CODEC_HEADROOM_DB)  # fmt: skip
     report(RenderProgress(_FINISH_STEPS["master"], "master", score.duration))
     with clock.stage("cover"):
         make_cover(score, out_dir / "cover.jpg", out_dir / "cover_small.jpg")
@@ -167,12 +171,17 @@ def _render(
                           total / SAMPLE_RATE, mp3=out_dir / "song.mp3")  # fmt: skip
     try:
         with clock.stage("mp3"):
-            for a in range(0, len(song), ENCODE_SAMPLES):
-                encoder.write(pcm16(song[a : a + ENCODE_SAMPLES], 2))
+            squares = 0.0
+            for a in range(0, total, ENCODE_SAMPLES):
+                stretch = premaster.read(a, a + ENCODE_SAMPLES)
+                plan.apply(stretch, a)
+                encoder.write(pcm16(stretch, 2))
+                squares += float(np.dot(stretch.ravel(), stretch.ravel()))
             if stems is not None:
-                scale = _rms(song) / mix_rms if mix_rms else 1.0
+                # Stems sum to about the song: scaled as the master was, overall.
+                mastered = math.sqrt(squares / max(2 * total, 1))
+                scale = mastered / premaster.rms() if premaster.rms() else 1.0
                 stems.finish(out_dir / "stems", scale, SAMPLE_RATE)
-            del song
             write_midi(score, out_dir / "song.mid")
         report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
         with clock.stage("video"):
@@ -199,14 +208,14 @@ class _LiveStream:
         self._writer: Mp3StreamWriter | None = None
         self._written = 0
 
-    def offer(self, song: np.ndarray, gain: float) -> None:
+    def offer(self, song: Premaster, gain: float) -> None:
         """``song`` is the premaster made so far; ``gain`` the stream's provisional one."""
         if self._writer is None:
             if not self._wanted():
                 return
             self._writer = Mp3StreamWriter(self.path, sr=SAMPLE_RATE)
         for a in range(self._written, len(song), ENCODE_SAMPLES):
-            self._writer.write(preview_master(song[a : min(a + ENCODE_SAMPLES, len(song))], gain))
+            self._writer.write(preview_master(song.read(a, a + ENCODE_SAMPLES), gain))
         self._written = len(song)
 
     def __enter__(self) -> _LiveStream:
@@ -215,17 +224,6 @@ class _LiveStream:
     def __exit__(self, *_exc: object) -> None:
         if self._writer is not None:
             self._writer.close()
-
-
-def _rms(audio: np.ndarray) -> float:
-    """Root mean square of ``audio`` over all samples and channels (float64 sums)."""
-    if not audio.size:
-        return 0.0
-    total = sum(
-        float(np.dot(part.ravel(), part.ravel()))
-        for part in (audio[i : i + (1 << 16)] for i in range(0, len(audio), 1 << 16))
-    )
-    return math.sqrt(total / audio.size)
 
 
 def chunk_bounds(score: Score, max_len: float) -> Iterator[tuple[float, float]]:

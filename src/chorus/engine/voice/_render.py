@@ -112,8 +112,23 @@ def render_vocals(
     return out
 
 
+# The last score's lines: a render asks for every range of the same score in turn. The
+# score itself is held, so the identity check can never match a new score at its address.
+_LAST_LINES: list[tuple[Score, dict[tuple[int, int], list[SungNote]]]] = []
+
+
 def _lines(score: Score) -> dict[tuple[int, int], list[SungNote]]:
-    """Every lyric line's sung notes, in order, by (section, line)."""
+    """Every lyric line's sung notes, in order, by (section, line); kept for the score
+    asked for last (a score is immutable)."""
+    for held, lines in _LAST_LINES:
+        if held is score:
+            return lines
+    lines = _sorted_lines(score)
+    _LAST_LINES[:] = [(score, lines)]
+    return lines
+
+
+def _sorted_lines(score: Score) -> dict[tuple[int, int], list[SungNote]]:
     lines: dict[tuple[int, int], list[SungNote]] = {}
     ordered = sorted(
         (n for n in score.vocal if n.duration > 0),
