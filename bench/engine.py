@@ -9,9 +9,10 @@ machine, to compare figures taken on machines of different speed.
 
 Run: ``.venv/bin/python bench/engine.py [--duration 120] [--repeat 3] [--out bench/out]``.
 Targets: <= 3 CPU-s per sung minute, first audio <= 2 s, two 2-minute clips <= 12 s wall,
-peak RSS <= 600 MB per render process. CPU seconds include the ffmpeg child that makes
-the video; every figure is the median of ``--repeat`` runs (the machine is shared), and
-the stage table gives each stage's median seconds (wall, as summary.json records them).
+peak RSS <= 600 MB per render process. CPU seconds include the ffmpeg child that encodes
+the MP3 and the video; every figure is the median of ``--repeat`` runs (the machine is
+shared), and the stage table gives each stage's median seconds (wall, as summary.json
+records them; "encode" feeds the master to ffmpeg, "files" waits for it to finish).
 Every clip starts with its process's cache of spoken lines empty. A solo clip makes all
 its own speech; the two clips side by side are a task's two clips, which share the speech
 of their common lyrics (as the service's renders do), so the last line gives a task's

@@ -61,7 +61,7 @@ PREMASTER_WORK = ".premaster.f32"
 # Share of the whole render each phase takes, for the progress fraction.
 _COMPOSE_DONE = 0.02
 _SECTIONS_DONE = 0.86
-_FINISH_STEPS = {"master": 0.90, "cover": 0.91, "mp3": 0.95, "video": 0.99}
+_FINISH_STEPS = {"master": 0.90, "cover": 0.91, "encode": 0.95, "files": 0.99}
 
 
 def render_song(
@@ -170,26 +170,27 @@ def _render(
     encoder = VideoWriter(out_dir / "cover.jpg", out_dir / "video.mp4", SAMPLE_RATE, 2,
                           total / SAMPLE_RATE, mp3=out_dir / "song.mp3")  # fmt: skip
     try:
-        with clock.stage("mp3"):
+        with clock.stage("encode"):
             squares = 0.0
             for a in range(0, total, ENCODE_SAMPLES):
                 stretch = premaster.read(a, a + ENCODE_SAMPLES)
                 plan.apply(stretch, a)
                 encoder.write(pcm16(stretch, 2))
-                squares += float(np.dot(stretch.ravel(), stretch.ravel()))
+                if stems is not None:
+                    squares += float(np.dot(stretch.ravel(), stretch.ravel()))
             if stems is not None:
                 # Stems sum to about the song: scaled as the master was, overall.
                 mastered = math.sqrt(squares / max(2 * total, 1))
                 scale = mastered / premaster.rms() if premaster.rms() else 1.0
                 stems.finish(out_dir / "stems", scale, SAMPLE_RATE)
             write_midi(score, out_dir / "song.mid")
-        report(RenderProgress(_FINISH_STEPS["mp3"], "encode", score.duration))
-        with clock.stage("video"):
+        report(RenderProgress(_FINISH_STEPS["encode"], "encode", score.duration))
+        with clock.stage("files"):
             encoder.close()
     except BaseException:
         encoder.abort()
         raise
-    report(RenderProgress(_FINISH_STEPS["video"], "video", score.duration))
+    report(RenderProgress(_FINISH_STEPS["files"], "files", score.duration))
 
     atomic_write_json(out_dir / "lyrics.json", lyrics_timing(score))
     summary = summarize(score, total / SAMPLE_RATE, soundfont_name, clock.seconds)
