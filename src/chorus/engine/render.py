@@ -132,7 +132,6 @@ def _render(
     total = sum(lengths)
     meter = LoudnessMeter(SAMPLE_RATE, 2, fine=MASTER_BLOCK)
     gain = 1.0
-    pos = 0
     with _LiveStream(out_dir / "stream.mp3", stream) as live:
         for index, ((start, end), n) in enumerate(zip(bounds, lengths, strict=True)):
             with clock.stage("band"):
@@ -143,10 +142,9 @@ def _render(
                 )
             with clock.stage("mix"):
                 chunk = mixer.mix(band_stems, vocals)
-                apply_fades(chunk, pos, total, SAMPLE_RATE)
+                apply_fades(chunk, len(premaster), total, SAMPLE_RATE)
                 meter.add(chunk)
                 premaster.append(chunk)
-                pos += n
                 if index == 0:
                     gain = provisional_gain(chunk, SAMPLE_RATE)
                 if stems is not None:
