@@ -3,6 +3,7 @@ level, and mastering it a stretch at a time equals mastering it in memory."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ def test_appended_chunks_read_back_with_their_peaks_and_level(
     tmp_path: Path, sizes: list[int]
 ) -> None:
     song = _song(sum(sizes) / SR + 0.01)[: sum(sizes)]
-    with Premaster(tmp_path / ".premaster.f32", 2, BLOCK) as premaster:
+    with contextlib.closing(Premaster(tmp_path / ".premaster.f32", 2, BLOCK)) as premaster:
         at = 0
         for size in sizes:
             premaster.append(song[at : at + size])
@@ -58,7 +59,7 @@ def test_mastering_from_disk_a_stretch_at_a_time_equals_mastering_in_memory(
     meter.add(song)
     in_memory = song.copy()
     finish_master(in_memory, SR, meter, -14.0, -1.0)
-    with Premaster(tmp_path / "p.f32", 2, BLOCK) as premaster:
+    with contextlib.closing(Premaster(tmp_path / "p.f32", 2, BLOCK)) as premaster:
         for a in range(0, len(song), 4999):
             premaster.append(song[a : a + 4999])
         plan = plan_master(

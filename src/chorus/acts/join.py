@@ -21,6 +21,7 @@ import numpy as np
 from chorus.acts.concat import Part
 from chorus.engine._files import atomic_write_json
 from chorus.engine.encode import decode_audio, pcm16, write_mp3
+from chorus.engine.render import ENCODE_SAMPLES
 from chorus.engine.video import VideoWriter
 
 JOIN_FADE_S = 0.01
@@ -28,7 +29,6 @@ JOIN_FADE_S = 0.01
 # encoder delay plus the decoder's), measured by aligning a decoded MP3 with the audio it
 # was made from. An MP3 with the frame decodes to its exact samples.
 MP3_DELAY_SAMPLES = 1104
-ENCODE_SAMPLES = 1 << 17
 
 
 def _fade(audio: np.ndarray, sr: int, *, head: bool, tail: bool) -> np.ndarray:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
@@ -23,8 +22,9 @@ __all__ = ["Premaster"]
 
 
 class Premaster:
-    """The premaster at ``path`` (created, truncated; removed by :meth:`close`), with
-    ``channels`` channels, and the largest sample magnitude of every ``block`` samples.
+    """The premaster at ``path`` (created, truncated; removed by :meth:`close`, e.g. through
+    ``contextlib.closing``), with ``channels`` channels, and the largest sample magnitude
+    of every ``block`` samples.
 
     It is a :class:`chorus.engine._loudness.Samples`: ``len`` and :meth:`read`.
     """
@@ -104,14 +104,3 @@ class Premaster:
             os.close(self._fd)
             self._fd = -1
         self.path.unlink(missing_ok=True)
-
-    def __enter__(self) -> Premaster:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -8,6 +8,7 @@ and writes the final files. Progress goes to the caller's callback after every s
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -97,7 +98,7 @@ def render_song(
     with (
         threadpool_limits(limits=1),
         stem_files(out_dir / STEMS_WORK, request.stems) as stems,
-        Premaster(out_dir / PREMASTER_WORK, 2, MASTER_BLOCK) as premaster,
+        contextlib.closing(Premaster(out_dir / PREMASTER_WORK, 2, MASTER_BLOCK)) as premaster,
     ):
         return _render(request, out_dir, on_progress, shared_dir=shared_dir, stream=stream,
                        stems=stems, premaster=premaster)  # fmt: skip
