@@ -17,7 +17,6 @@ import shutil
 from pathlib import Path
 
 from chorus.acts.concat import CONCAT_MODE, ClipNotComplete
-from chorus.engine.encode import decode_audio, write_wav
 from chorus.engine.request import Continuation, SongRequest
 from chorus.engine.score import Score
 from chorus.exceptions import ChorusError
@@ -77,6 +76,9 @@ def complete_folder(state: AppState, clip: ClipView) -> Path:
 
 def make_wav(folder: Path) -> Path:
     """``song.wav`` of the clip in ``folder``, decoded from its MP3 once."""
+    # The decoder and numpy are loaded on the first download, not at start.
+    from chorus.engine.encode import decode_audio, write_wav
+
     wav = folder / "song.wav"
     if not wav.is_file():
         audio, rate = decode_audio(folder / "song.mp3")

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from chorus.acts.concat import CONCAT_MODE, load_parts
-from chorus.acts.join import join_clips
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.engine.progress import RenderProgress, RenderResult
@@ -244,6 +243,9 @@ class Worker:
 
     async def _run_concat(self, plan: Plan) -> None:
         """Join the extension chain ending at ``continue_clip_id`` into the task's clip."""
+        # The join needs numpy and the encoders: loaded on the first concat, not at start.
+        from chorus.acts.join import join_clips
+
         media = self._settings.media_dir
         parts = await self._db.run(load_parts, plan.continue_clip_id or "", media)
         clip = plan.clips[0]
