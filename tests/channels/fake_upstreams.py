@@ -5,7 +5,10 @@ A task moves one stage per fetch (SUBMITTED, IN_PROGRESS with clips streaming, S
 Misbehaviour is scripted on :attr:`FakeUpstream.script`: answer statuses queued for the
 next requests, a delay, garbage bodies; a prompt containing ``stuck`` never finishes and
 one containing ``forget`` is forgotten after its submit. Media files are served by the
-same server under ``/cdn/`` (relative URLs for the clips shape, absolute otherwise).
+same server under ``/cdn/`` (relative URLs for the clips shape, absolute otherwise). A
+prompt containing ``live`` makes a task whose streaming clips point at ``/live/``: their
+audio trickles out piece by piece (:data:`LIVE_PIECES`, :data:`LIVE_PAUSE_S` apart), and
+the task stays streaming until one such stream has been played to its end.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +37,8 @@ AUDIO_SIZE = 120_000
 IMAGE_SIZE = 2_000
 VIDEO_SIZE = 5_000
 DURATIONS = (31.5, 29.0)
+LIVE_PIECES = 8
+LIVE_PAUSE_S = 0.25
 
 
 def media_bytes(name: str, size: int) -> bytes:
@@ -78,10 +84,19 @@ class FakeTask:
     clip_ids: tuple[str, str]
     polls: int = 0
     submit_time: int = field(default_factory=lambda: int(time.time()))
+    # A "live" task: set once one of its clips' streams has been played to its end.
+    live_played: bool = False
+
+    @property
+    def live(self) -> bool:
+        return "live" in json.dumps(self.body)
 
     def stage(self) -> tuple[str, int, str]:
         """(task status, progress, clip status) now."""
         text = json.dumps(self.body)
+        if self.live and self.polls:
+            return ("SUCCESS", 100, "complete") if self.live_played else (
+                "IN_PROGRESS", 40, "streaming")  # fmt: skip
         if "stuck" in text:
             return ("IN_PROGRESS", 30, "streaming") if self.polls else ("SUBMITTED", 0, "queued")
         if "doomed" in text and self.polls >= 1:
@@ -108,9 +123,17 @@ class _Server:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
-                    self.send_header("Content-Length", str(len(body)))
+                    if isinstance(body, bytes):
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                        return
+                    # A body that grows as it is sent: no length, it ends with the
+                    # connection (HTTP/1.0).
                     self.end_headers()
-                    self.wfile.write(body)
+                    for piece in body:
+                        self.wfile.write(piece)
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -141,7 +164,7 @@ class _Server:
 
     def handle(
         self, method: str, path: str, headers: dict[str, str], raw: bytes
-    ) -> tuple[int, bytes, str]:
+    ) -> tuple[int, bytes | Iterator[bytes], str]:
         raise NotImplementedError
 
     def media(self, path: str) -> tuple[int, bytes, str]:
@@ -186,14 +209,17 @@ class FakeUpstream(_Server):
 
     # -- shapes ---------------------------------------------------------------------------
 
-    def _media_url(self, name: str) -> str:
-        return f"/cdn/{name}" if self.shape == "clips" else f"{self.base_url}/cdn/{name}"
+    def _media_url(self, name: str, folder: str = "cdn") -> str:
+        path = f"/{folder}/{name}"
+        return path if self.shape == "clips" else f"{self.base_url}{path}"
 
     def clip(self, task: FakeTask, index: int, status: str) -> dict[str, Any]:
         clip_id = task.clip_ids[index]
         playing = status in ("streaming", "complete")
         done = status == "complete"
         audio = self._media_url(f"{clip_id}.mp3") if playing else ""
+        if status == "streaming" and task.live:
+            audio = self._media_url(f"{clip_id}.mp3", "live")
         image = self._media_url(f"image_{clip_id}.jpeg") if done else ""
         large = self._media_url(f"image_large_{clip_id}.jpeg") if done else ""
         video = self._media_url(f"{clip_id}.mp4") if done else ""
@@ -276,6 +302,27 @@ class FakeUpstream(_Server):
         self.tasks[task_id] = task
         return task
 
+    def _live(self, name: str) -> tuple[int, bytes | Iterator[bytes], str]:
+        """A streaming clip's audio, trickling out: the bytes of its final file."""
+        self.media_requests.append(f"live/{name}")
+        clip_id = name.removesuffix(".mp3")
+        with self.lock:
+            task = next((t for t in self.tasks.values() if clip_id in t.clip_ids), None)
+        if task is None or not task.live:
+            return 404, b"no such stream", "text/plain"
+        audio = media_bytes(name, AUDIO_SIZE)
+        step = -(-len(audio) // LIVE_PIECES)
+
+        def pieces() -> Iterator[bytes]:
+            for start in range(0, len(audio), step):
+                if start:
+                    time.sleep(LIVE_PAUSE_S)
+                yield audio[start : start + step]
+            with self.lock:
+                task.live_played = True
+
+        return 200, pieces(), "audio/mpeg"
+
     def _known(self, task_id: str) -> FakeTask | None:
         task = self.tasks.get(task_id)
         if task is None or "forget" in json.dumps(task.body):
@@ -284,9 +331,11 @@ class FakeUpstream(_Server):
 
     def handle(
         self, method: str, path: str, headers: dict[str, str], raw: bytes
-    ) -> tuple[int, bytes, str]:
+    ) -> tuple[int, bytes | Iterator[bytes], str]:
         if path.startswith("/cdn/"):
             return self.media(path)
+        if path.startswith("/live/"):
+            return self._live(path.removeprefix("/live/"))
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_upstreams import FakeUpstream, media_bytes
+from fake_upstreams import AUDIO_SIZE, FakeUpstream, media_bytes
 
 from live_server import ADMIN_KEY, LiveServer, fetch, submit, wait_until
 from seed_shapes import seed, shape_problems
@@ -129,6 +129,42 @@ def test_relayed_task_succeeds_with_mirrored_media(
         assert fake.base_url.removeprefix("http://") not in text
         assert fake.key not in text
     assert upstream.task_id not in text
+
+
+def test_a_listener_hears_a_relayed_clip_while_the_upstream_makes_it(
+    admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream]
+) -> None:
+    task_id = submit(user, {"gpt_description_prompt": "a live song about ferries"})
+    deadline = time.monotonic() + 20
+    clip: dict[str, Any] | None = None
+    while clip is None and time.monotonic() < deadline:
+        clips = fetch(user, task_id)["data"]["data"]
+        clip = next((c for c in clips if c["audio_url"].endswith("/stream.mp3")), None)
+        time.sleep(0.02)
+    assert clip is not None
+    # The listener may come before the upstream streams: our stream waits for it.
+    with httpx.stream("GET", clip["audio_url"], timeout=20) as response:
+        assert response.status_code == 200
+        pieces = response.iter_bytes()
+        heard = next(pieces)
+        # Heard while the upstream still makes the song (it finishes only once its
+        # stream has been played to the end).
+        assert fetch(user, task_id)["data"]["status"] != "SUCCESS"
+        heard += b"".join(pieces)
+    info = admin_task(admin, task_id)
+    upstream_clip = next(c["upstream_clip_id"] for c in info["clips"] if c["id"] == clip["id"])
+    assert heard == media_bytes(f"{upstream_clip}.mp3", AUDIO_SIZE)
+    fake = fakes[info["channel"]]
+    assert f"live/{upstream_clip}.mp3" in fake.media_requests
+    done = wait_until(user, [task_id], timeout_s=20)[task_id]
+    assert done["status"] == "SUCCESS", done
+    # The clip nobody listened to was not copied while it streamed.
+    others = [c["upstream_clip_id"] for c in info["clips"] if c["id"] != clip["id"]]
+    assert others and all(f"live/{other}.mp3" not in fake.media_requests for other in others)
+    # The stream URL, asked again, and the final file are the same song.
+    assert httpx.get(clip["audio_url"], timeout=10).content == heard
+    final = next(c for c in done["data"] if c["id"] == clip["id"])
+    assert httpx.get(final["audio_url"], timeout=10).content == heard
 
 
 def test_failover_on_500_429_and_timeout_charges_once(

@@ -1,7 +1,9 @@
-"""Mirroring a complete clip's files from a fake upstream into a media folder."""
+"""Mirroring a complete clip's files from a fake upstream into a media folder, and copying
+a streaming clip's growing audio as it arrives."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import httpx
 import pytest
 from fake_upstreams import AUDIO_SIZE, FakeUpstream, media_bytes
 
-from chorus.channels.mirror import ClipMedia, mirror_clip
+from chorus.channels.mirror import ClipMedia, mirror_clip, relay_stream
 from chorus.channels.upstream import UpstreamUnavailable
 
 
@@ -44,3 +46,44 @@ async def test_missing_audio_or_oversize_fails_and_leaves_no_file(
             await mirror_clip(client, ClipMedia(f"{fake.base_url}/cdn/a.mp3", None, None, None),
                               tmp_path, fake.base_url, max_bytes=1000)  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_live_stream_is_copied_as_it_arrives(
+    make_upstream: Callable[..., FakeUpstream], tmp_path: Path
+) -> None:
+    fake = make_upstream("suno")
+    task = fake._new("MUSIC", {"prompt": "[Verse]\nlive"})
+    name = f"{task.clip_ids[0]}.mp3"
+    target = tmp_path / "stream.mp3"
+    async with httpx.AsyncClient(trust_env=False) as client:
+        copy = asyncio.create_task(
+            relay_stream(client, f"{fake.base_url}/live/{name}", target, max_bytes=10**7)
+        )
+        # Part of the song is on disk while the upstream is still sending the rest.
+        while not (target.exists() and target.stat().st_size > 0):
+            await asyncio.sleep(0.02)
+        assert not copy.done() and target.stat().st_size < AUDIO_SIZE
+        assert await copy == AUDIO_SIZE
+    assert target.read_bytes() == media_bytes(name, AUDIO_SIZE)
+    assert task.live_played
+
+
+async def test_a_failed_live_copy_leaves_no_file_and_never_takes_over_one(
+    make_upstream: Callable[..., FakeUpstream], tmp_path: Path
+) -> None:
+    fake = make_upstream("suno")
+    task = fake._new("MUSIC", {"prompt": "[Verse]\nlive"})
+    url = f"{fake.base_url}/live/{task.clip_ids[0]}.mp3"
+    target = tmp_path / "stream.mp3"
+    async with httpx.AsyncClient(trust_env=False) as client:
+        with pytest.raises(UpstreamUnavailable, match="larger"):
+            await relay_stream(client, url, target, max_bytes=AUDIO_SIZE // 2)
+        assert not target.exists()
+        with pytest.raises(UpstreamUnavailable, match="404"):
+            await relay_stream(client, f"{fake.base_url}/live/nobody.mp3", target,
+                               max_bytes=10**7)  # fmt: skip
+        assert not target.exists()
+        target.write_bytes(b"written by someone else")
+        with pytest.raises(UpstreamUnavailable, match="already"):
+            await relay_stream(client, url, target, max_bytes=10**7)
+    assert target.read_bytes() == b"written by someone else"

@@ -47,6 +47,16 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
+class Live:
+    """An upstream clip that is streaming: where its growing audio is (as the upstream
+    wrote it, possibly relative), for a listener here (see :mod:`chorus.channels.mirror`)."""
+
+    clip_id: str
+    attempt: int
+    audio_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """An upstream clip that completed: its files are mirrored, then the clip completes."""
 
@@ -157,12 +167,14 @@ def _map_clips(session: Session, task: Task, count: int, now: float) -> list[Cli
 @dataclass
 class Outcome:
     finished: list[Finished] = field(default_factory=list)
+    live: list[Live] = field(default_factory=list)
     done: bool = False
 
 
 def apply_upstream(session: Session, task_id: str, up: UpTask) -> Outcome:
     """Fold the upstream's view of the task into ours; clips the upstream completed are
-    returned for mirroring rather than completed here."""
+    returned for mirroring rather than completed here, and streaming clips with their
+    growing audio."""
     task = lifecycle.hold(session, task_id)
     if task is None:
         return Outcome(done=True)
@@ -208,6 +220,8 @@ def apply_upstream(session: Session, task_id: str, up: UpTask) -> Outcome:
             ours.progress = max(ours.progress, min(99, max(up.progress, guess)))
             if ours.status != "streaming":
                 ours.status, ours.updated_at = "streaming", now
+            if theirs.audio_url:
+                outcome.live.append(Live(ours.id, ours.attempt, theirs.audio_url))
         else:
             ours.progress = max(ours.progress, min(50, max(up.progress, guess)))
     _refresh(task, now)

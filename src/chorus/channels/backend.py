@@ -75,6 +75,7 @@ class ChannelBackend:
             self._loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop_task
+        await self.poller.aclose()
         for _, upstream in self._upstreams.values():
             await upstream.aclose()
         self._upstreams.clear()

@@ -1,9 +1,12 @@
-"""Copying a complete upstream clip's files into our media store.
+"""Copying an upstream clip's files into our media store.
 
-Each file is streamed to a temporary name in the clip's folder and renamed into place
-once whole, so a reader never sees half a file and a crash leaves no file that looks
-finished. The names are the engine's (``song.mp3``, ``cover_small.jpg``, ``cover.jpg``,
-``video.mp4``), so the media routes serve a mirrored clip like a rendered one.
+Each file of a complete clip is streamed to a temporary name in the clip's folder and
+renamed into place once whole, so a reader never sees half a file and a crash leaves no
+file that looks finished. The names are the engine's (``song.mp3``, ``cover_small.jpg``,
+``cover.jpg``, ``video.mp4``), so the media routes serve a mirrored clip like a rendered
+one. While the upstream still makes a clip that someone here listens to, its growing audio
+is copied as it arrives into the clip's ``stream.mp3`` (:func:`relay_stream`), which the
+stream route follows as it follows a render's.
 """
 
 from __future__ import annotations
@@ -73,6 +76,39 @@ async def download(client: httpx.AsyncClient, url: str, target: Path, *, max_byt
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+async def relay_stream(client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int) -> int:
+    """Append the upstream's growing audio at ``url`` to ``target`` as it arrives, each
+    piece flushed at once so a reader following the file hears it; returns the bytes
+    copied. ``target`` must not exist yet (one writer per stream). On any failure the
+    partial file is removed, so the complete song takes its place once the clip is done
+    (:func:`mirror_clip`)."""
+    size = 0
+    written = done = False
+    try:
+        async with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise UpstreamUnavailable(f"stream answered HTTP {response.status_code}")
+            with target.open("xb") as handle:
+                written = True
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise UpstreamUnavailable(f"stream larger than {max_bytes} bytes")
+                    handle.write(chunk)
+                    handle.flush()
+        if size == 0:
+            raise UpstreamUnavailable("the stream was empty")
+        done = True
+        return size
+    except FileExistsError:
+        raise UpstreamUnavailable("the clip's stream is already being written") from None
+    except httpx.HTTPError as exc:
+        raise UpstreamUnavailable(f"stream failed ({type(exc).__name__})") from None
+    finally:
+        if written and not done:
+            target.unlink(missing_ok=True)
 
 
 async def mirror_clip(

@@ -4,8 +4,10 @@ Each round loads the unfinished tasks that upstreams hold and fetches them per c
 batches (one ``POST /suno/fetch`` per channel and chunk of ids; a Suno account one feed
 request). A channel that fails is left alone for a growing while (backoff) and counts
 against its breaker. Answers are folded into our tasks (:mod:`chorus.channels._apply`);
-clips the upstream completed are mirrored into our media store first. A task the upstream
-does not finish within ``upstream_timeout_s``, or forgets, fails with a reason.
+clips the upstream completed are mirrored into our media store first. A streaming clip
+that someone listens to here (the stream route's ``.listening`` marker, as for a render)
+has the upstream's growing audio copied into its ``stream.mp3`` as it arrives. A task the
+upstream does not finish within ``upstream_timeout_s``, or forgets, fails with a reason.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
 
 from chorus.channels import _apply, repository, service
-from chorus.channels.mirror import absolute, mirror_clip
+from chorus.channels.mirror import absolute, mirror_clip, relay_stream
 from chorus.channels.routing import ChannelInfo, Health
 from chorus.channels.upstream import (
     Upstream,
@@ -32,7 +35,7 @@ from chorus.client.models import Task as UpTask
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.exceptions import ChorusError
-from chorus.media.service import clip_dir
+from chorus.media.service import LISTENING, STREAM_FILE, clip_dir
 from chorus.tasks.cache import TaskCache
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,10 @@ class Poller:
     _channels: dict[str, _ChannelPoll] = field(default_factory=dict)
     _misses: dict[str, int] = field(default_factory=dict)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    # Live copies of upstream streams by clip id, and clips whose copy failed (a listener
+    # mid-song would hear the song restart: they get the complete song at the end).
+    _relays: dict[str, asyncio.Task[int]] = field(default_factory=dict)
+    _unrelayable: set[str] = field(default_factory=set)
 
     def wake(self) -> None:
         """Poll soon (a task was just relayed)."""
@@ -75,6 +82,13 @@ class Poller:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.upstream_poll_s)
             self._wake.clear()
+
+    async def aclose(self) -> None:
+        """Stop the live stream copies (their partial files are removed)."""
+        relays = list(self._relays.values())
+        for relay in relays:
+            relay.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
 
     async def poll_once(self) -> None:
         relayed = await self.db.run(repository.relayed_unfinished)
@@ -139,10 +153,59 @@ class Poller:
             return
         self._misses.pop(task.task_id, None)
         outcome = await self._write(_apply.apply_upstream, task.task_id, up)
+        for live in outcome.live:
+            self._relay_if_heard(info, task.task_id, live)
         for finished in outcome.finished:
             await self._complete(info, task.task_id, finished)
 
+    def _relay_if_heard(self, info: ChannelInfo, task_id: str, live: _apply.Live) -> None:
+        """Start copying the clip's growing audio when someone listens and nobody copies it."""
+        if live.clip_id in self._relays or live.clip_id in self._unrelayable:
+            return
+        folder = clip_dir(self.settings.media_dir, live.clip_id, live.attempt)
+        if not (folder / LISTENING).exists() or (folder / STREAM_FILE).exists():
+            return
+        url = absolute(live.audio_url, info.base_url)
+        if url is None:
+            self._unrelayable.add(live.clip_id)
+            return
+        relay = asyncio.create_task(self._relay(url, folder / STREAM_FILE),
+                                    name=f"chorus-stream-{live.clip_id}")  # fmt: skip
+        self._relays[live.clip_id] = relay
+
+        def finished(done: asyncio.Task[int]) -> None:
+            self._relays.pop(live.clip_id, None)
+            failure = None if done.cancelled() else done.exception()
+            if done.cancelled() or failure is not None:
+                self._unrelayable.add(live.clip_id)
+            if failure is not None:
+                log.warning("copying the stream of a clip of task %s failed: %s", task_id,
+                            failure)  # fmt: skip
+
+        relay.add_done_callback(finished)
+
+    async def _relay(self, url: str, target: Path) -> int:
+        # Bounded like the task itself: an upstream stream that never ends is dropped.
+        async with asyncio.timeout(self.settings.upstream_timeout_s):
+            return await relay_stream(
+                self.media, url, target, max_bytes=self.settings.mirror_max_bytes
+            )
+
+    async def _stream_copied(self, clip_id: str) -> None:
+        """Let a live copy of the clip's stream finish (the upstream has the whole song, so
+        its stream ends soon); one that does not within a request's time is stopped."""
+        relay = self._relays.get(clip_id)
+        if relay is None:
+            return
+        _, late = await asyncio.wait({relay}, timeout=self.settings.upstream_request_timeout_s)
+        for stuck in late:
+            stuck.cancel()
+        # A copy that failed or was stopped removed its file: the song takes its place.
+        await asyncio.gather(relay, return_exceptions=True)
+
     async def _complete(self, info: ChannelInfo, task_id: str, finished: _apply.Finished) -> None:
+        await self._stream_copied(finished.clip_id)
+        self._unrelayable.discard(finished.clip_id)
         urls = {
             name: absolute(url, info.base_url) if url else None
             for name, url in zip(
