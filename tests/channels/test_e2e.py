@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -279,3 +280,36 @@ def test_relayed_task_answers_every_dialect_like_a_local_one(
         assert shape_problems(seed(seed_name), ours, id_maps=maps) == []
         assert shape_problems(theirs, ours, id_maps=maps) == []
         assert shape_problems(ours, theirs, id_maps=maps) == []
+
+
+def test_without_mirroring_complete_files_redirect_to_the_upstream(
+    tmp_path: Path, make_upstream: Callable[..., FakeUpstream]
+) -> None:
+    fake = make_upstream("suno")
+    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="0.2", CHORUS_MIRROR_MEDIA="false")
+    server.start()
+    try:
+        with server.client(ADMIN_KEY) as admin:
+            admin.patch("/admin/channels/local", json={"enabled": False})
+            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
+                       "secret": fake.key}  # fmt: skip
+            answer = admin.post("/admin/channels", json=channel)
+            assert answer.status_code == 201, answer.text
+        with server.client(server.new_key("unmirrored", credits=100)) as user:
+            task_id = submit(user, {"prompt": "[Verse]\nfar away", "title": "Far"})
+            done = wait_until(user, [task_id], timeout_s=20)[task_id]
+        assert done["status"] == "SUCCESS", done
+        upstream = next(iter(fake.tasks.values()))
+        for clip, upstream_clip in zip(done["data"], upstream.clip_ids, strict=True):
+            assert clip["audio_url"].startswith(server.base_url)
+            moved = httpx.get(clip["audio_url"], timeout=10)
+            assert moved.status_code == 302
+            assert moved.headers["location"] == f"{fake.base_url}/cdn/{upstream_clip}.mp3"
+            audio = httpx.get(clip["audio_url"], timeout=10, follow_redirects=True)
+            assert audio.content == media_bytes(f"{upstream_clip}.mp3", AUDIO_SIZE)
+            cover = httpx.get(clip["image_large_url"], timeout=10, follow_redirects=True)
+            assert cover.content == media_bytes(f"image_large_{upstream_clip}.jpeg", 2000)
+        # Nothing was copied.
+        assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    finally:
+        server.stop()
