@@ -74,6 +74,8 @@ class Script:
     delay_s: float = 0.0
     # Next API requests answered with a body that is not JSON.
     garbage: int = 0
+    # Next requests for a live stream answered 404 (the stream is not ready yet).
+    live_refusals: int = 0
 
 
 @dataclass
@@ -308,7 +310,9 @@ class FakeUpstream(_Server):
         clip_id = name.removesuffix(".mp3")
         with self.lock:
             task = next((t for t in self.tasks.values() if clip_id in t.clip_ids), None)
-        if task is None or not task.live:
+            refused = self.script.live_refusals > 0
+            self.script.live_refusals -= refused
+        if task is None or not task.live or refused:
             return 404, b"no such stream", "text/plain"
         audio = media_bytes(name, AUDIO_SIZE)
         step = -(-len(audio) // LIVE_PIECES)

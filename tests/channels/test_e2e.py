@@ -63,6 +63,7 @@ def admin(live: LiveServer, fakes: dict[str, FakeUpstream]) -> Iterator[httpx.Cl
         fake.script.statuses.clear()
         fake.script.always = None
         fake.script.delay_s = 0
+        fake.script.live_refusals = 0
 
 
 @pytest.fixture
@@ -132,9 +133,13 @@ def test_relayed_task_succeeds_with_mirrored_media(
     assert upstream.task_id not in text
 
 
+@pytest.mark.parametrize("refusals", [0, 2])
 def test_a_listener_hears_a_relayed_clip_while_the_upstream_makes_it(
-    admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream]
+    admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream], refusals: int
 ) -> None:
+    # A stream the upstream refuses at first (not ready yet) is asked for again next round.
+    for fake in fakes.values():
+        fake.script.live_refusals = refusals
     task_id = submit(user, {"gpt_description_prompt": "a live song about ferries"})
     deadline = time.monotonic() + 20
     clip: dict[str, Any] | None = None
@@ -156,7 +161,7 @@ def test_a_listener_hears_a_relayed_clip_while_the_upstream_makes_it(
     upstream_clip = next(c["upstream_clip_id"] for c in info["clips"] if c["id"] == clip["id"])
     assert heard == media_bytes(f"{upstream_clip}.mp3", AUDIO_SIZE)
     fake = fakes[info["channel"]]
-    assert f"live/{upstream_clip}.mp3" in fake.media_requests
+    assert fake.media_requests.count(f"live/{upstream_clip}.mp3") == refusals + 1
     done = wait_until(user, [task_id], timeout_s=20)[task_id]
     assert done["status"] == "SUCCESS", done
     # The clip nobody listened to was not copied while it streamed.

@@ -87,3 +87,20 @@ async def test_a_failed_live_copy_leaves_no_file_and_never_takes_over_one(
         with pytest.raises(UpstreamUnavailable, match="already"):
             await relay_stream(client, url, target, max_bytes=10**7)
     assert target.read_bytes() == b"written by someone else"
+
+
+@pytest.mark.parametrize("same_encoding", [True, False])
+async def test_a_live_copy_that_stopped_short_is_completed_from_the_song(
+    make_upstream: Callable[..., FakeUpstream], tmp_path: Path, same_encoding: bool
+) -> None:
+    fake = make_upstream("suno")
+    song = media_bytes("a.mp3", AUDIO_SIZE)
+    short = song[: AUDIO_SIZE // 3] if same_encoding else b"x" * (AUDIO_SIZE // 3)
+    (tmp_path / "stream.mp3").write_bytes(short)
+    media = ClipMedia(f"{fake.base_url}/cdn/a.mp3", None, None, None)
+    async with httpx.AsyncClient(trust_env=False) as client:
+        await mirror_clip(client, media, tmp_path, fake.base_url, max_bytes=10**7)
+    # The listener hears the whole song when the copy was its beginning; otherwise the
+    # copy stays as heard (the song is at the final URL).
+    assert (tmp_path / "stream.mp3").read_bytes() == (song if same_encoding else short)
+    assert (tmp_path / "song.mp3").read_bytes() == song

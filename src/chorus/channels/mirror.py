@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -78,11 +80,19 @@ async def download(client: httpx.AsyncClient, url: str, target: Path, *, max_byt
             temp.unlink()
 
 
-async def relay_stream(client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int) -> int:
+async def relay_stream(
+    client: httpx.AsyncClient,
+    url: str,
+    target: Path,
+    *,
+    max_bytes: int,
+    on_open: Callable[[], None] | None = None,
+) -> int:
     """Append the upstream's growing audio at ``url`` to ``target`` as it arrives, each
     piece flushed at once so a reader following the file hears it; returns the bytes
-    copied. ``target`` must not exist yet (one writer per stream). On any failure the
-    partial file is removed, so the complete song takes its place once the clip is done
+    copied. ``target`` must not exist yet (one writer per stream); ``on_open`` is called
+    once it is created (after the upstream answered 200). On any failure the partial file
+    is removed, so the complete song takes its place once the clip is done
     (:func:`mirror_clip`)."""
     size = 0
     written = done = False
@@ -92,6 +102,8 @@ async def relay_stream(client: httpx.AsyncClient, url: str, target: Path, *, max
                 raise UpstreamUnavailable(f"stream answered HTTP {response.status_code}")
             with target.open("xb") as handle:
                 written = True
+                if on_open is not None:
+                    on_open()
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
@@ -144,4 +156,24 @@ async def mirror_clip(
     if not stream.exists():
         with contextlib.suppress(OSError):
             os.link(folder / "song.mp3", stream)
+    else:
+        await asyncio.to_thread(_complete_stream, stream, folder / "song.mp3")
     return sizes
+
+
+def _complete_stream(stream: Path, song: Path) -> None:
+    """Append the rest of ``song`` to a live copy that stopped short of it (an upstream
+    whose stream URL served what it had so far), when the copy is the song's beginning;
+    a copy encoded otherwise is left as it is."""
+    if stream.samefile(song):
+        return
+    have = stream.stat().st_size
+    with song.open("rb") as whole, stream.open("r+b") as copy:
+        if whole.seek(0, os.SEEK_END) <= have:
+            return
+        whole.seek(0)
+        for offset in range(0, have, _CHUNK):
+            size = min(_CHUNK, have - offset)
+            if whole.read(size) != copy.read(size):
+                return
+        shutil.copyfileobj(whole, copy, _CHUNK)

@@ -64,8 +64,8 @@ class Poller:
     _channels: dict[str, _ChannelPoll] = field(default_factory=dict)
     _misses: dict[str, int] = field(default_factory=dict)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    # Live copies of upstream streams by clip id, and clips whose copy failed (a listener
-    # mid-song would hear the song restart: they get the complete song at the end).
+    # Live copies of upstream streams by clip id, and clips whose copy failed part way (a
+    # listener mid-song would hear the song restart: they get the complete song at the end).
     _relays: dict[str, asyncio.Task[int]] = field(default_factory=dict)
     _unrelayable: set[str] = field(default_factory=set)
 
@@ -169,14 +169,18 @@ class Poller:
         if url is None:
             self._unrelayable.add(live.clip_id)
             return
-        relay = asyncio.create_task(self._relay(url, folder / STREAM_FILE),
-                                    name=f"chorus-stream-{live.clip_id}")  # fmt: skip
+        opened = asyncio.Event()
+        relay = asyncio.create_task(
+            self._relay(url, folder / STREAM_FILE, opened.set), name=f"chorus-stream-{live.clip_id}"
+        )
         self._relays[live.clip_id] = relay
 
         def finished(done: asyncio.Task[int]) -> None:
             self._relays.pop(live.clip_id, None)
             failure = None if done.cancelled() else done.exception()
-            if done.cancelled() or failure is not None:
+            # Once a listener may have heard part of it, a copy is not started again (the
+            # song would restart mid-way); one refused before any byte is tried next round.
+            if opened.is_set() and (done.cancelled() or failure is not None):
                 self._unrelayable.add(live.clip_id)
             if failure is not None:
                 log.warning("copying the stream of a clip of task %s failed: %s", task_id,
@@ -184,11 +188,11 @@ class Poller:
 
         relay.add_done_callback(finished)
 
-    async def _relay(self, url: str, target: Path) -> int:
+    async def _relay(self, url: str, target: Path, on_open: Callable[[], None]) -> int:
         # Bounded like the task itself: an upstream stream that never ends is dropped.
         async with asyncio.timeout(self.settings.upstream_timeout_s):
             return await relay_stream(
-                self.media, url, target, max_bytes=self.settings.mirror_max_bytes
+                self.media, url, target, max_bytes=self.settings.mirror_max_bytes, on_open=on_open
             )
 
     async def _stream_copied(self, clip_id: str) -> None:
