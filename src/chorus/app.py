@@ -162,6 +162,7 @@ def create_app(
         if run_worker:
             channels = ChannelBackend(settings, db, tasks)
             app.state.channels = channels
+            state.listener_arrived = channels.poller.wake
             await channels.start()
             engine = backend or LocalEngineBackend(settings.workers)
             state.worker = Worker(settings, db, tasks, engine, router=channels)

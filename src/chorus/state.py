@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
@@ -27,6 +28,9 @@ class AppState:
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     metrics: Metrics | None = None
     deliveries: DeliveryLoop | None = None
+    # Called when someone starts listening to a clip's stream: relayed clips start copying
+    # the upstream's audio at once rather than at the next poll.
+    listener_arrived: Callable[[], None] | None = None
 
     def enqueue(self, task_id: str) -> None:
         if self.worker is not None:

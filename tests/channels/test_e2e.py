@@ -173,6 +173,35 @@ def test_a_listener_hears_a_relayed_clip_while_the_upstream_makes_it(
     assert httpx.get(final["audio_url"], timeout=10).content == heard
 
 
+def test_a_listener_does_not_wait_for_the_next_poll(
+    tmp_path: Path, make_upstream: Callable[..., FakeUpstream]
+) -> None:
+    fake = make_upstream("flat")
+    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="60").start()
+    try:
+        with server.client(ADMIN_KEY) as admin:
+            admin.patch("/admin/channels/local", json={"enabled": False})
+            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
+                       "secret": fake.key}  # fmt: skip
+            assert admin.post("/admin/channels", json=channel).status_code == 201
+        with server.client(server.new_key("listener", credits=100)) as user:
+            task_id = submit(user, {"gpt_description_prompt": "a live song, heard at once"})
+            # The relay itself wakes the poller once: the upstream says it is streaming.
+            deadline = time.monotonic() + 20
+            clips: list[dict[str, Any]] = []
+            while not any(c["status"] == "streaming" for c in clips):
+                assert time.monotonic() < deadline, clips
+                clips = fetch(user, task_id)["data"]["data"]
+                time.sleep(0.05)
+            began = time.monotonic()
+            with httpx.stream("GET", clips[0]["audio_url"], timeout=20) as response:
+                first = next(response.iter_bytes())
+            # Heard long before the next poll (a minute away) would have started the copy.
+            assert first and time.monotonic() - began < 20
+    finally:
+        server.stop()
+
+
 def test_failover_on_500_429_and_timeout_charges_once(
     admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream]
 ) -> None:

@@ -70,7 +70,7 @@ class Poller:
     _unrelayable: set[str] = field(default_factory=set)
 
     def wake(self) -> None:
-        """Poll soon (a task was just relayed)."""
+        """Poll soon (a task was just relayed, or someone started listening to a clip)."""
         self._wake.set()
 
     async def run(self) -> None:

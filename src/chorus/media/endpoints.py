@@ -59,6 +59,8 @@ async def _grow(state: AppState, clip_id: str) -> AsyncIterator[bytes]:
     folder = clip_dir(state.settings.media_dir, clip_id, attempt)
     path = folder / STREAM_FILE
     await asyncio.to_thread(_listen, folder)
+    if state.listener_arrived is not None:
+        state.listener_arrived()
 
     def listen_again() -> None:
         # The render clears its folder as it starts: say it again until the stream shows.
