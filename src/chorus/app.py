@@ -28,6 +28,7 @@ from chorus.db import Database
 from chorus.keys import endpoints as keys_endpoints
 from chorus.keys.service import KeyCache, bootstrap_admin
 from chorus.media import endpoints as media_endpoints
+from chorus.media.retention import MediaSweeper
 from chorus.observability import RequestContextMiddleware
 from chorus.observability import endpoints as observability_endpoints
 from chorus.observability.metrics import Metrics
@@ -170,9 +171,15 @@ def create_app(
             await state.worker.start()
         if state.deliveries is not None:
             await state.deliveries.start()
+        sweeper = None
+        if run_worker and settings.media_retention_days > 0:
+            sweeper = MediaSweeper(settings, db)
+            await sweeper.start()
         try:
             yield
         finally:
+            if sweeper is not None:
+                await sweeper.stop()
             if state.worker is not None:
                 await state.worker.stop()
             if state.deliveries is not None:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # 0: read it every time). Another process sharing the database may move it meanwhile;
     # this process's own changes and finished tasks are always answered as they are.
     task_cache_ttl_s: float = Field(default=1.0, ge=0)
+    # Clip files (audio, covers, video, stems) of tasks submitted longer ago than this are
+    # deleted (0: kept for ever); the tasks stay and fetch answers as before, their media
+    # URLs answer 404. Looked for every media_sweep_s.
+    media_retention_days: float = Field(default=0.0, ge=0)
+    media_sweep_s: float = Field(default=3600.0, gt=0)
 
     # Optional OpenAI-compatible chat API for lyrics, titles and tags; the built-in writer
     # answers when these are unset or the API fails.

@@ -94,6 +94,31 @@ def move_status(session: Session, task_id: str, status: str, now: float) -> bool
     return bool(getattr(result, "rowcount", 0))
 
 
+def submitted_page(
+    session: Session, after: tuple[int, str], until: int, limit: int
+) -> list[tuple[int, str, str, list[str]]]:
+    """``(submit_time, task id, status, clip ids)`` of up to ``limit`` tasks submitted at
+    ``until`` or before and after ``after`` (a ``(submit_time, id)`` position), in that
+    order: a walk over old tasks that resumes where it stopped."""
+    moment, task_id = after
+    rows = session.execute(
+        select(Task.submit_time, Task.id, Task.status)
+        .where(
+            Task.submit_time <= until,
+            or_(Task.submit_time > moment, (Task.submit_time == moment) & (Task.id > task_id)),
+        )
+        .order_by(Task.submit_time, Task.id)
+        .limit(limit)
+    ).all()
+    clips: dict[str, list[str]] = {row.id: [] for row in rows}
+    if clips:
+        for clip_id, owner in session.execute(
+            select(Clip.id, Clip.task_id).where(Clip.task_id.in_(clips)).order_by(Clip.idx)
+        ):
+            clips[owner].append(clip_id)
+    return [(row.submit_time, row.id, row.status, clips[row.id]) for row in rows]
+
+
 def get_clip(session: Session, clip_id: str) -> Clip | None:
     return session.get(Clip, clip_id)
 
