@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import pytest
 from live_server import LiveServer
 
 _names = itertools.count()
+
+# Every test speaks its lines afresh (and counts on it): the machine's cache of spoken
+# lines is off, here and in the servers and render processes the tests start. Its own
+# tests turn it on over a folder of their own.
+os.environ["CHORUS_SPEECH_CACHE_MB"] = "0"
 
 
 @pytest.fixture(scope="session")

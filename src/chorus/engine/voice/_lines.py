@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from chorus.engine.score import SungNote
-from chorus.engine.voice import _world
+from chorus.engine.voice import _speechcache, _world
 from chorus.engine.voice._phonemes import (
     FALLBACK,
     STRESS,
@@ -211,9 +211,8 @@ def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
         if line:
             line.append(" ")
         line.extend(word)
-    singer = Singer.get()
-    speech = singer.speak(tuple(line))
-    fs = singer.sample_rate
+    speech = _speechcache.speak(tuple(line))
+    fs = Singer.get().sample_rate
     frame = fs * _world.FRAME_PERIOD_MS / 1000.0
     frames = int(np.ceil(speech.audio.size / frame)) + 1
     hints = np.full(frames, _world.EITHER, dtype=np.int8)

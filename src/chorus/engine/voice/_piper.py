@@ -44,6 +44,8 @@ _NOISE_CHANNELS = 192
 _LENGTH_SCALE = 1.0
 _NOISE_SCALE = 0.6
 _NOISE_W = 0.5
+#: The model's scales input: (noise, length, noise width).
+SCALES = (_NOISE_SCALE, _LENGTH_SCALE, _NOISE_W)
 # Part of the cached file's name: change it whenever the patch changes.
 _PATCH_VERSION = 2
 _PATCH_CHILD = (
@@ -239,7 +241,7 @@ class Singer:
             owners.extend([position] * (len(known) + len(pad)))
         ids.extend(eos)
         owners.extend([-1] * len(eos))
-        scales = np.array([_NOISE_SCALE, _LENGTH_SCALE, _NOISE_W], dtype=np.float32)
+        scales = np.array(SCALES, dtype=np.float32)
         with self._run_lock:
             audio, frames = self._session.run(
                 None,

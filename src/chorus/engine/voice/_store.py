@@ -48,13 +48,13 @@ class SpeechStore:
         lock = self.folder / f"{key}.lock"
         deadline = time.monotonic() + self.wait_s
         while True:
-            found = _load(path)
+            found = load_arrays(path)
             if found is not None:
                 return found
             if _take(lock):
                 try:
                     arrays = make()
-                    _save(path, arrays)
+                    save_arrays(path, arrays)
                     return arrays
                 finally:
                     lock.unlink(missing_ok=True)
@@ -80,7 +80,8 @@ def _stale(lock: Path) -> bool:
         return False
 
 
-def _load(path: Path) -> Arrays | None:
+def load_arrays(path: Path) -> Arrays | None:
+    """The arrays saved at ``path``; None when there are none (a damaged file is deleted)."""
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
@@ -93,7 +94,8 @@ def _load(path: Path) -> Arrays | None:
         return None
 
 
-def _save(path: Path, arrays: Arrays) -> None:
+def save_arrays(path: Path, arrays: Arrays) -> None:
+    """Save ``arrays`` at ``path`` atomically; a folder that cannot be written is ignored."""
     buffer = io.BytesIO()
     # savez's keyword arguments are the arrays' names (its stubs expect its own options).
     savez = cast(Callable[..., None], np.savez)
