@@ -173,7 +173,7 @@ def create_app(
             await state.deliveries.start()
         sweeper = None
         if run_worker and settings.media_retention_days > 0:
-            sweeper = MediaSweeper(settings, db)
+            sweeper = MediaSweeper(settings, db, metrics=metrics)
             await sweeper.start()
         try:
             yield

@@ -86,5 +86,7 @@ def test_a_served_song_past_the_retention_is_gone_and_cannot_be_extended(
             assert extend.status_code == 400
             assert "continue_clip_id" in extend.json()["message"]
         assert not (tmp_path / "media" / clip["id"]).exists()
+        metrics = httpx.get(f"{later.base_url}/metrics", timeout=10).text
+        assert "chorus_media_deleted_total 2.0" in metrics  # the task's two clips
     finally:
         later.stop()

@@ -22,6 +22,7 @@ from pathlib import Path
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.media.service import shared_dir
+from chorus.observability.metrics import Metrics
 from chorus.tasks import repository
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,16 @@ class MediaSweeper:
     """Runs :meth:`sweep_once` every ``media_sweep_s`` while started."""
 
     def __init__(
-        self, settings: Settings, db: Database, clock: Callable[[], float] = time.time
+        self,
+        settings: Settings,
+        db: Database,
+        clock: Callable[[], float] = time.time,
+        metrics: Metrics | None = None,
     ) -> None:
         self._settings = settings
         self._db = db
         self._clock = clock
+        self._metrics = metrics
         # Where the walk stopped: (submit_time, task id) of the last task swept.
         self._position: tuple[int, str] = (0, "")
         self._task: asyncio.Task[None] | None = None
@@ -88,6 +94,8 @@ class MediaSweeper:
                 deleted = await self.sweep_once()
                 if deleted:
                     log.info("deleted %d clip folders past the media retention", deleted)
+                    if self._metrics is not None:
+                        self._metrics.add_media_deleted(deleted)
             except Exception:
                 log.exception("sweeping old media failed")
             await asyncio.sleep(self._settings.media_sweep_s)

@@ -79,6 +79,11 @@ class Metrics:
             ["method", "route", "status"],
             registry=r,
         )
+        self.media_deleted = Counter(
+            "chorus_media_deleted_total",
+            "Clip folders deleted past the media retention.",
+            registry=r,
+        )
         self.http_duration = Histogram(
             "chorus_http_request_duration_seconds",
             "Seconds from request to the end of the response body, by method and route.",
@@ -114,6 +119,9 @@ class Metrics:
     def add_credits_refunded(self, credits: float) -> None:
         # Counters only go up: a refund is its own series rather than a decrement.
         self.credits_refunded.inc(credits)
+
+    def add_media_deleted(self, folders: int) -> None:
+        self.media_deleted.inc(folders)
 
     def observe_http(self, method: str, route: str | None, status: int, duration_s: float) -> None:
         """Count one answered request; ``route`` is the matched template or None."""
