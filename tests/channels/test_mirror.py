@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_upstreams import AUDIO_SIZE, FakeUpstream, media_bytes
+from fake_upstreams import AUDIO_SIZE, FakeTask, FakeUpstream, media_bytes
 
 from chorus.channels.mirror import ClipMedia, mirror_clip, relay_stream
 from chorus.channels.upstream import UpstreamUnavailable
@@ -48,17 +48,20 @@ async def test_missing_audio_or_oversize_fails_and_leaves_no_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def live_task(fake: FakeUpstream) -> tuple[FakeTask, str]:
+    """A task of ``fake`` whose first clip streams live, and that stream's URL."""
+    task = fake._new("MUSIC", {"prompt": "[Verse]\nlive"})
+    return task, f"{fake.base_url}/live/{task.clip_ids[0]}.mp3"
+
+
 async def test_a_live_stream_is_copied_as_it_arrives(
     make_upstream: Callable[..., FakeUpstream], tmp_path: Path
 ) -> None:
-    fake = make_upstream("suno")
-    task = fake._new("MUSIC", {"prompt": "[Verse]\nlive"})
+    task, url = live_task(make_upstream("suno"))
     name = f"{task.clip_ids[0]}.mp3"
     target = tmp_path / "stream.mp3"
     async with httpx.AsyncClient(trust_env=False) as client:
-        copy = asyncio.create_task(
-            relay_stream(client, f"{fake.base_url}/live/{name}", target, max_bytes=10**7)
-        )
+        copy = asyncio.create_task(relay_stream(client, url, target, max_bytes=10**7))
         # Part of the song is on disk while the upstream is still sending the rest.
         while not (target.exists() and target.stat().st_size > 0):
             await asyncio.sleep(0.02)
@@ -72,8 +75,7 @@ async def test_a_failed_live_copy_leaves_no_file_and_never_takes_over_one(
     make_upstream: Callable[..., FakeUpstream], tmp_path: Path
 ) -> None:
     fake = make_upstream("suno")
-    task = fake._new("MUSIC", {"prompt": "[Verse]\nlive"})
-    url = f"{fake.base_url}/live/{task.clip_ids[0]}.mp3"
+    _, url = live_task(fake)
     target = tmp_path / "stream.mp3"
     async with httpx.AsyncClient(trust_env=False) as client:
         with pytest.raises(UpstreamUnavailable, match="larger"):
