@@ -11,7 +11,7 @@ import pytest
 
 from chorus.engine.render import render_song
 from chorus.engine.request import SongRequest
-from chorus.engine.voice import Singer, _speechcache
+from chorus.engine.voice import SAMPLE_RATE, Singer, _speechcache
 from chorus.engine.voice._lines import _spoken
 from chorus.engine.voice._phonemes import english_phonemes
 from chorus.engine.voice._store import load_arrays
@@ -60,6 +60,22 @@ def test_a_line_said_before_is_read_back_exactly(
     assert np.array_equal(first.audio, second.audio)
     assert second.spans == first.spans and len(first.spans) == len(line)
     assert [p.name for p in cache.iterdir()] == [kept(cache, line).name]
+
+
+def test_a_line_said_before_needs_no_voice_model(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = phonemes("no model needed")
+    first = _speechcache.speak(line)
+
+    def refuse(self: Singer) -> None:
+        raise AssertionError("the voice model was loaded")
+
+    monkeypatch.setattr(Singer, "_instance", None)  # as in a fresh process
+    monkeypatch.setattr(Singer, "__init__", refuse)
+    again = _speechcache.speak(line)
+    assert np.array_equal(again.audio, first.audio)
+    assert again.rate == first.rate == SAMPLE_RATE
 
 
 def test_nothing_is_kept_when_the_bound_is_zero(

@@ -28,7 +28,7 @@ from chorus.engine.voice._phonemes import (
     is_vocalic,
     syllabify,
 )
-from chorus.engine.voice._piper import Singer, voice_id
+from chorus.engine.voice._piper import voice_id
 from chorus.engine.voice._store import SpeechStore
 from chorus.engine.voice._zh import pinyin_phonemes
 
@@ -212,7 +212,7 @@ def _speak_and_analyse(words: tuple[tuple[str, ...], ...]) -> _Utterance:
             line.append(" ")
         line.extend(word)
     speech = _speechcache.speak(tuple(line))
-    fs = Singer.get().sample_rate
+    fs = speech.rate
     frame = fs * _world.FRAME_PERIOD_MS / 1000.0
     frames = int(np.ceil(speech.audio.size / frame)) + 1
     hints = np.full(frames, _world.EITHER, dtype=np.int8)

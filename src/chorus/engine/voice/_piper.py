@@ -58,12 +58,13 @@ _PATCH_CHILD = (
 class Speech:
     """Spoken audio and where each phoneme lies in it.
 
-    ``audio`` is float32 mono at :data:`SAMPLE_RATE`; ``spans[i]`` is the ``(start, end)``
-    sample range of the i-th input phoneme.
+    ``audio`` is float32 mono at ``rate`` Hz (the voice's, :data:`SAMPLE_RATE` for joe);
+    ``spans[i]`` is the ``(start, end)`` sample range of the i-th input phoneme.
     """
 
     audio: np.ndarray
     spans: tuple[tuple[int, int], ...]
+    rate: int = SAMPLE_RATE
 
 
 def _model_paths() -> tuple[Path, Path]:
@@ -269,4 +270,4 @@ class Singer:
                 cursor = end
             else:
                 spans[position] = (cursor, cursor)
-        return Speech(audio=audio, spans=tuple(spans))
+        return Speech(audio=audio, spans=tuple(spans), rate=self.sample_rate)

@@ -4,7 +4,8 @@ The same lyrics are often sung again: a request repeated with other seeds or sty
 song extended, a chorus reused. What the neural voice says for a line depends only on the
 voice and the line's phonemes (its noise is fixed, see :mod:`chorus.engine.voice._piper`),
 so every utterance is kept as the voice made it, bit for bit, in ``cache_dir()/speech``;
-a line spoken before costs a file read instead of the voice, and sings exactly as it did.
+a line spoken before costs a file read instead of the voice (which a process finding all
+its lines there never loads), and sings exactly as it did.
 
 The folder is bounded by ``CHORUS_SPEECH_CACHE_MB`` (default 256, about 80 songs' lyrics;
 0 keeps nothing): when a new line takes it past the bound, the lines used longest ago go.
@@ -32,7 +33,7 @@ DEFAULT_MB = 256.0
 # that not every new line has to delete one).
 _LOW_WATER = 0.9
 # Part of every line's name: change it whenever what is kept changes.
-_VERSION = 1
+_VERSION = 2
 
 
 def limit_bytes() -> int:
@@ -64,12 +65,13 @@ def speak(phonemes: tuple[str, ...]) -> Speech:
         return Speech(
             audio=found["audio"],
             spans=tuple((int(a), int(b)) for a, b in found["spans"].reshape(-1, 2)),
+            rate=int(found["rate"]),
         )
     speech = Singer.get().speak(phonemes)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         spans = np.array(speech.spans, dtype=np.int64).reshape(-1, 2)
-        save_arrays(path, {"audio": speech.audio, "spans": spans})
+        save_arrays(path, {"audio": speech.audio, "spans": spans, "rate": np.array(speech.rate)})
         _bound(path.parent, limit)
     return speech
 
