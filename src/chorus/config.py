@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     # the upstream's expire; when off, our media URLs redirect to the upstream's.
     mirror_media: bool = True
     mirror_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    # The media URLs in an upstream's answers (files to mirror, live streams) are fetched
+    # only from public addresses or from a channel's own host, so an upstream cannot make
+    # this server fetch from its private network and serve the result; true allows any.
+    mirror_allow_private: bool = False
     # A relayed task the upstream has not finished after this long fails with a reason.
     upstream_timeout_s: float = Field(default=900.0, gt=0)
     # Limit for one upstream request (submit, fetch, download).

@@ -188,11 +188,15 @@ def _json(status: int, body: Any) -> tuple[int, bytes, str]:
 class FakeUpstream(_Server):
     """A provider of this API answering in ``shape`` (suno, flat, goapi or clips)."""
 
-    def __init__(self, shape: str, key: str = "sk-upstream-secret") -> None:
+    def __init__(
+        self, shape: str, key: str = "sk-upstream-secret", media_host: str | None = None
+    ) -> None:
         super().__init__()
         assert shape in SHAPES
         self.shape = shape
         self.key = key
+        # Absolute media URLs name this host (the same server under another name).
+        self.media_host = media_host
         self.script = Script()
         self.tasks: dict[str, FakeTask] = {}
         self.requests: list[tuple[str, str, dict[str, str], Any]] = []
@@ -213,6 +217,8 @@ class FakeUpstream(_Server):
 
     def _media_url(self, name: str, folder: str = "cdn") -> str:
         path = f"/{folder}/{name}"
+        if self.media_host is not None:
+            return f"http://{self.media_host}:{self._http.server_address[1]}{path}"
         return path if self.shape == "clips" else f"{self.base_url}{path}"
 
     def clip(self, task: FakeTask, index: int, status: str) -> dict[str, Any]:

@@ -347,3 +347,27 @@ def test_without_mirroring_complete_files_redirect_to_the_upstream(
         assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
     finally:
         server.stop()
+
+
+def test_an_upstream_cannot_point_this_server_at_its_private_network(
+    tmp_path: Path, make_upstream: Callable[..., FakeUpstream]
+) -> None:
+    # The channel is 127.0.0.1; its answers name "localhost" (this machine) for the media.
+    fake = make_upstream("flat", media_host="localhost")
+    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="0.2", CHORUS_UPSTREAM_TIMEOUT_S="3")
+    server.start()
+    try:
+        with server.client(ADMIN_KEY) as admin:
+            admin.patch("/admin/channels/local", json={"enabled": False})
+            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
+                       "secret": fake.key}  # fmt: skip
+            assert admin.post("/admin/channels", json=channel).status_code == 201
+            with server.client(server.new_key("pointed", credits=50)) as user:
+                task_id = submit(user, {"prompt": "[Verse]\nfetch me that", "title": "P"})
+                done = wait_until(user, [task_id], timeout_s=20)[task_id]
+            assert done["status"] == "FAILURE", done
+            assert admin.get("/admin/keys/pointed").json()["credits"] == 50  # refunded
+        assert fake.media_requests == []
+        assert "private network" in (tmp_path / "server.log").read_text()
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ from fake_upstreams import AUDIO_SIZE, FakeTask, FakeUpstream, media_bytes
 
 from chorus.channels.mirror import ClipMedia, mirror_clip, relay_stream
 from chorus.channels.upstream import UpstreamUnavailable
+from chorus.webhooks.transport import GuardedTransport
 
 
 async def test_files_land_whole_under_engine_names(
@@ -106,3 +107,28 @@ async def test_a_live_copy_that_stopped_short_is_completed_from_the_song(
     # copy stays as heard (the song is at the final URL).
     assert (tmp_path / "stream.mp3").read_bytes() == (song if same_encoding else short)
     assert (tmp_path / "song.mp3").read_bytes() == song
+
+
+@pytest.mark.parametrize("trusted", [(), ("localhost",)])
+async def test_media_on_a_private_host_needs_that_host_trusted(
+    make_upstream: Callable[..., FakeUpstream], tmp_path: Path, trusted: tuple[str, ...]
+) -> None:
+    # The upstream is 127.0.0.1; its answers point at "localhost", the same machine.
+    fake = make_upstream("suno", media_host="localhost")
+    task, _ = live_task(fake)
+    name = f"{task.clip_ids[0]}.mp3"
+    song = f"http://localhost:{fake.base_url.rsplit(':', 1)[1]}/cdn/{name}"
+    transport = GuardedTransport(allow_private=False, trusted=lambda host: host in trusted)
+    async with httpx.AsyncClient(transport=transport, trust_env=False) as client:
+        if not trusted:
+            with pytest.raises(UpstreamUnavailable, match="private network"):
+                await mirror_clip(client, ClipMedia(song, None, None, None), tmp_path,
+                                  fake.base_url, max_bytes=10**7)  # fmt: skip
+            with pytest.raises(UpstreamUnavailable, match="private network"):
+                await relay_stream(client, song.replace("/cdn/", "/live/"),
+                                   tmp_path / "stream.mp3", max_bytes=10**7)  # fmt: skip
+            assert list(tmp_path.iterdir()) == [] and fake.media_requests == []
+            return
+        await mirror_clip(client, ClipMedia(song, None, None, None), tmp_path, fake.base_url,
+                          max_bytes=10**7)  # fmt: skip
+    assert (tmp_path / "song.mp3").read_bytes() == media_bytes(name, AUDIO_SIZE)

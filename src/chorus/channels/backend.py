@@ -15,6 +15,7 @@ import contextlib
 import logging
 import random
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,6 +28,7 @@ from chorus.channels.upstream import Upstream, UpstreamUnavailable
 from chorus.config import Settings
 from chorus.db import Database
 from chorus.tasks.cache import TaskCache
+from chorus.webhooks.transport import GuardedTransport
 
 log = logging.getLogger(__name__)
 _LOCAL = ""
@@ -53,17 +55,26 @@ class ChannelBackend:
         self._upstreams: dict[str, tuple[ChannelInfo, Upstream]] = {}
         self._claiming: dict[str, int] = {}
         self._closing: set[asyncio.Future[None]] = set()
-        self._media = self._http()
+        # The hosts of the configured channels: their media may be on a private network.
+        self._channel_hosts: set[str] = set()
+        # Media URLs come from upstreams' answers, not from the admin: guarded like hooks.
+        self._media = self._http(
+            transport
+            or GuardedTransport(
+                allow_private=settings.mirror_allow_private,
+                trusted=lambda host: host.lower() in self._channel_hosts,
+            )
+        )
         self.poller = Poller(settings, db, cache, self.upstream_for, self.health, self._media)
         self._loop_task: asyncio.Task[None] | None = None
 
-    def _http(self) -> httpx.AsyncClient:
+    def _http(self, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
         # Upstreams are configured by the admin; no proxies from the environment.
         return httpx.AsyncClient(
             timeout=self._settings.upstream_request_timeout_s,
             follow_redirects=True,
             trust_env=False,
-            transport=self._transport,
+            transport=transport or self._transport,
         )
 
     async def start(self) -> None:
@@ -85,6 +96,9 @@ class ChannelBackend:
         """The client of a channel, rebuilt when its settings change."""
         if info.kind not in ("relay", "suno-web"):
             return None
+        host = urlsplit(info.base_url).hostname
+        if host:
+            self._channel_hosts.add(host.lower())
         known = self._upstreams.get(info.name)
         if known is not None and known[0] == info:
             return known[1]

@@ -24,7 +24,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from chorus.channels.upstream import UpstreamUnavailable
+from chorus.exceptions import InvalidRequest
 from chorus.media.service import STREAM_FILE
+from chorus.webhooks.urlguard import BlockedAddress
 
 _CHUNK = 64 * 1024
 
@@ -47,6 +49,17 @@ class ClipMedia:
             ("video.mp4", self.video_url, False),
         ]
         return [(name, url, required) for name, url, required in wanted if url]
+
+
+def _refused(url: str, exc: InvalidRequest) -> UpstreamUnavailable:
+    """Why the guarded client would not connect to ``url`` (its host only: never the path
+    or query, which may carry the upstream's tokens)."""
+    host = urlsplit(url).hostname or ""
+    if isinstance(exc, BlockedAddress):
+        return UpstreamUnavailable(
+            f"media host {host!r} is on a private network (MIRROR_ALLOW_PRIVATE allows it)"
+        )
+    return UpstreamUnavailable(f"media host {host!r} does not resolve")
 
 
 def absolute(url: str, base_url: str) -> str | None:
@@ -75,6 +88,8 @@ async def download(client: httpx.AsyncClient, url: str, target: Path, *, max_byt
         return size
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable(f"media download failed ({type(exc).__name__})") from None
+    except InvalidRequest as exc:
+        raise _refused(url, exc) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -118,6 +133,8 @@ async def relay_stream(
         raise UpstreamUnavailable("the clip's stream is already being written") from None
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable(f"stream failed ({type(exc).__name__})") from None
+    except InvalidRequest as exc:
+        raise _refused(url, exc) from None
     finally:
         if written and not done:
             target.unlink(missing_ok=True)

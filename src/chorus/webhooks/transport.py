@@ -15,7 +15,7 @@ Proxies are not used (``trust_env=False``): a proxy would make the connect-time 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import anyio.to_thread
 import httpcore
@@ -32,7 +32,10 @@ HOOK_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=10)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves and checks every host before connecting to one of its checked addresses."""
+    """Resolves and checks every host before connecting to one of its checked addresses.
+
+    ``trusted(host)`` names hosts that may be private all the same (an upstream the admin
+    configured on the LAN, say)."""
 
     def __init__(
         self,
@@ -40,10 +43,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         allow_private: bool,
         resolver: Resolver = system_resolver,
         inner: httpcore.AsyncNetworkBackend | None = None,
+        trusted: Callable[[str], bool] | None = None,
     ) -> None:
         self._allow_private = allow_private
         self._resolver = resolver
         self._inner = inner or httpcore.AnyIOBackend()
+        self._trusted = trusted
 
     async def connect_tcp(
         self,
@@ -54,11 +59,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         # A hung DNS lookup is abandoned (its thread finishes on its own) at the timeout.
+        allow = self._allow_private or (self._trusted is not None and self._trusted(host))
         with anyio.fail_after(timeout):
             addresses = await anyio.to_thread.run_sync(
-                lambda: resolve_checked(
-                    host, allow_private=self._allow_private, resolver=self._resolver
-                ),
+                lambda: resolve_checked(host, allow_private=allow, resolver=self._resolver),
                 abandon_on_cancel=True,
             )
         last_error: Exception | None = None
@@ -94,6 +98,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         resolver: Resolver = system_resolver,
         verify: ssl.SSLContext | bool = True,
         limits: httpx.Limits = HOOK_LIMITS,
+        trusted: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(verify=verify, trust_env=False, limits=limits)
         # Replace the pool the parent built (never opened) with one using the guard.
@@ -102,7 +107,9 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(allow_private=allow_private, resolver=resolver),
+            network_backend=GuardedBackend(
+                allow_private=allow_private, resolver=resolver, trusted=trusted
+            ),
         )
 
 
