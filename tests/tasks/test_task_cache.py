@@ -127,3 +127,30 @@ async def test_a_failed_read_fails_its_readers_and_is_not_kept(
     view = await cache.view(task_id)
     assert view is not None and view.status == "SUBMITTED"
     assert len(db.reads) == 2
+
+
+async def test_an_unknown_id_is_read_once_per_ttl(
+    pair: tuple[CountingDatabase, CountingDatabase],
+) -> None:
+    db = pair[0]
+    clock = Clock()
+    cache = TaskCache(db, BASE, ttl_s=TTL_S, clock=clock)
+    unknown = "00000000-0000-4000-8000-000000000000"
+    known = new_music(db)
+    for _ in range(3):
+        assert await cache.view(unknown) is None
+        assert set(await cache.views([unknown, known])) == {known}
+    assert db.reads == [[unknown], [known]]
+    clock.advance(TTL_S)
+    assert await cache.view(unknown) is None
+    assert db.reads[-1] == [unknown]
+    # A change this process makes to a task is read at once.
+    cache.invalidate(unknown)
+    assert await cache.view(unknown) is None
+    assert db.reads[-2:] == [[unknown], [unknown]]
+    # Without a TTL nothing is remembered.
+    every = TaskCache(db, BASE, ttl_s=0, clock=clock)
+    before = len(db.reads)
+    for _ in range(3):
+        assert await every.view(unknown) is None
+    assert len(db.reads) == before + 3

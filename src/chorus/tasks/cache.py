@@ -4,7 +4,10 @@ A finished task (SUCCESS, FAILURE) never changes again: its snapshot is kept unt
 evicted. A task that can still change may be moved by another service process sharing the
 database, whose writes this process never hears of: its snapshot is served for at most
 ``ttl_s`` after the read that produced it began, then read again. Readers that find the
-same tasks missing or expired at once share one read.
+same tasks missing or expired at once share one read. An id found in no task is
+remembered as missing for ``ttl_s`` too (ids are random and made at submit, so a client
+asking again and again for an unknown one, or another server's, costs one read per
+``ttl_s``); a task this process creates or changes is never hidden by that.
 
 Every change this process makes to a task goes through :meth:`TaskCache.invalidate` after
 its commit, so it is seen at once. A read that was under way while such a change was
@@ -77,6 +80,8 @@ class TaskCache:
         self._epoch = 0
         self._reads: dict[str, _Read] = {}
         self._clip_task: dict[str, str] = {}
+        # Ids read and found in no task, and until when that answer stands.
+        self._missing: dict[str, float] = {}
 
     def invalidate(self, task_id: str) -> None:
         if len(self._generation) >= _MAX_TASKS * 4:
@@ -85,11 +90,15 @@ class TaskCache:
         self._generation[task_id] = self._generation.get(task_id, 0) + 1
         self._entries.pop(task_id, None)
         self._reads.pop(task_id, None)
+        self._missing.pop(task_id, None)
 
     async def view(self, task_id: str) -> TaskView | None:
+        now = self._clock()
         entry = self._entries.get(task_id)
-        if entry is not None and self._clock() < entry.expires:
+        if entry is not None and now < entry.expires:
             return entry.view
+        if now < self._missing.get(task_id, -math.inf):
+            return None
         return (await self._load([task_id])).get(task_id)
 
     async def views(self, task_ids: list[str]) -> dict[str, TaskView]:
@@ -101,7 +110,7 @@ class TaskCache:
             entry = self._entries.get(task_id)
             if entry is not None and now < entry.expires:
                 found[task_id] = entry.view
-            else:
+            elif now >= self._missing.get(task_id, -math.inf):
                 stale.append(task_id)
         if stale:
             found.update(await self._load(stale))
@@ -161,9 +170,15 @@ class TaskCache:
         began = self._clock()
         loaded = await self._db.run(load_views, task_ids)
         found: dict[str, TaskView] = {}
-        for task_id, view in loaded.items():
+        for task_id in task_ids:
             unchanged = self._epoch == epoch and self._generation.get(task_id, 0) == before[task_id]
-            found[task_id] = self._remember(task_id, view, began) if unchanged else view
+            view = loaded.get(task_id)
+            if view is not None:
+                found[task_id] = self._remember(task_id, view, began) if unchanged else view
+            elif unchanged and self._ttl_s > 0:
+                if len(self._missing) >= _MAX_TASKS:
+                    self._missing.clear()
+                self._missing[task_id] = began + self._ttl_s
         return found
 
     def _settle(self, task_ids: list[str], read: _Read) -> None:
