@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -154,3 +155,34 @@ async def test_an_unknown_id_is_read_once_per_ttl(
     for _ in range(3):
         assert await every.view(unknown) is None
     assert len(db.reads) == before + 3
+
+
+async def test_an_unknown_clip_id_is_read_once_per_ttl_and_hides_no_task(
+    pair: tuple[CountingDatabase, CountingDatabase],
+) -> None:
+    db = pair[0]
+    clock = Clock()
+    cache = TaskCache(db, BASE, ttl_s=TTL_S, clock=clock)
+    task_id = new_music(db)
+    clip_reads: list[str] = []
+    real_run = db.run
+
+    async def counting(fn: Any, *args: Any) -> Any:
+        if fn.__name__ == "load_clip_task":
+            clip_reads.append(args[0])
+        return await real_run(fn, *args)
+
+    db.run = counting  # type: ignore[method-assign]
+    # A task id asked for as a clip: no such clip, twice for one read.
+    assert await cache.clip_task(task_id) is None
+    assert await cache.clip_task(task_id) is None
+    assert clip_reads == [task_id]
+    # ... and the task itself is still found.
+    view = await cache.view(task_id)
+    assert view is not None and view.id == task_id
+    clip = view.clips[0].id
+    assert await cache.clip_task(clip) == task_id
+    assert await cache.clip_task(clip) == task_id
+    clock.advance(TTL_S)
+    assert await cache.clip_task(task_id) is None
+    assert clip_reads == [task_id, clip, task_id]

@@ -80,8 +80,9 @@ class TaskCache:
         self._epoch = 0
         self._reads: dict[str, _Read] = {}
         self._clip_task: dict[str, str] = {}
-        # Ids read and found in no task, and until when that answer stands.
+        # Task ids and clip ids read and found nowhere, and until when that answer stands.
         self._missing: dict[str, float] = {}
+        self._missing_clips: dict[str, float] = {}
 
     def invalidate(self, task_id: str) -> None:
         if len(self._generation) >= _MAX_TASKS * 4:
@@ -127,14 +128,21 @@ class TaskCache:
         return body
 
     async def clip_task(self, clip_id: str) -> str | None:
-        """The task a clip belongs to (never changes, so it is cached for good)."""
+        """The task a clip belongs to (never changes, so it is cached for good; an unknown
+        clip id is remembered as such for ``ttl_s``, like an unknown task id)."""
         task_id = self._clip_task.get(clip_id)
-        if task_id is None:
-            task_id = await self._db.run(load_clip_task, clip_id)
-            if task_id is not None:
-                if len(self._clip_task) >= _MAX_TASKS * 2:
-                    self._clip_task.clear()
-                self._clip_task[clip_id] = task_id
+        if task_id is not None:
+            return task_id
+        now = self._clock()
+        if now < self._missing_clips.get(clip_id, -math.inf):
+            return None
+        task_id = await self._db.run(load_clip_task, clip_id)
+        if task_id is not None:
+            if len(self._clip_task) >= _MAX_TASKS * 2:
+                self._clip_task.clear()
+            self._clip_task[clip_id] = task_id
+        elif self._ttl_s > 0:
+            self._note_missing(self._missing_clips, clip_id, now)
         return task_id
 
     def _render(self, view: TaskView, dialect: Dialect) -> bytes:
@@ -176,10 +184,14 @@ class TaskCache:
             if view is not None:
                 found[task_id] = self._remember(task_id, view, began) if unchanged else view
             elif unchanged and self._ttl_s > 0:
-                if len(self._missing) >= _MAX_TASKS:
-                    self._missing.clear()
-                self._missing[task_id] = began + self._ttl_s
+                self._note_missing(self._missing, task_id, began)
         return found
+
+    def _note_missing(self, missing: dict[str, float], some_id: str, began: float) -> None:
+        """Remember in ``missing`` that a read begun at ``began`` found nothing."""
+        if len(missing) >= _MAX_TASKS:
+            missing.clear()
+        missing[some_id] = began + self._ttl_s
 
     def _settle(self, task_ids: list[str], read: _Read) -> None:
         for task_id in task_ids:
