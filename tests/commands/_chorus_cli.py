@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from live_server import CHORUS
 
 
-def run_chorus(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
+def run_chorus(
+    *args: str, timeout: float = 240.0, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CHORUS), *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+        [str(CHORUS), *args], capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=cwd,
+    )  # fmt: skip
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:

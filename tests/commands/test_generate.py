@@ -89,6 +89,12 @@ def test_errors_are_one_line(chorus: Chorus, args: list[str], needle: str) -> No
     assert_one_line_error(chorus(*args, timeout=60), needle)
 
 
+def test_a_refused_request_leaves_no_folder(chorus: Chorus, tmp_path: Path) -> None:
+    # Without --out the clips would go to ./songs: not made for a request that fails.
+    assert_one_line_error(chorus("generate", "a song", "--duration", "5", cwd=tmp_path), "duration")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_generate_through_server(
     chorus: Chorus, server: LiveServer, make_key: Callable[..., str], tmp_path: Path
 ) -> None:

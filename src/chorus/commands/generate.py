@@ -89,23 +89,22 @@ def _local(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(_SEED_SPACE)
     duration = args.duration if args.duration is not None else 120.0
     song = write(args, seed, duration)
-    out = _common.make_dir(args.out or Path("songs"))
-    jobs = [
-        (
-            SongRequest(
-                tags=song.tags,
-                title=song.title,
-                lyrics=song.lyrics,
-                instrumental=args.instrumental,
-                duration=duration,
-                seed=(seed + n) % 2**63,
-                voice=args.voice,
-                stems=args.stems,
-            ),
-            out / f"clip-{n + 1}",
+    requests = [
+        SongRequest(
+            tags=song.tags,
+            title=song.title,
+            lyrics=song.lyrics,
+            instrumental=args.instrumental,
+            duration=duration,
+            seed=(seed + n) % 2**63,
+            voice=args.voice,
+            stems=args.stems,
         )
         for n in range(CLIPS)
     ]
+    # Made once the requests are known to be good: a refused one leaves no folder behind.
+    out = _common.make_dir(args.out or Path("songs"))
+    jobs = [(request, out / f"clip-{n + 1}") for n, request in enumerate(requests)]
     with ClipBars(CLIPS, quiet=args.quiet) as bars:
 
         def show(message: tuple[int, float, str, float]) -> None:
