@@ -5,9 +5,9 @@ evicted. A task that can still change may be moved by another service process sh
 database, whose writes this process never hears of: its snapshot is served for at most
 ``ttl_s`` after the read that produced it began, then read again. Readers that find the
 same tasks missing or expired at once share one read. An id found in no task is
-remembered as missing for ``ttl_s`` too (ids are random and made at submit, so a client
-asking again and again for an unknown one, or another server's, costs one read per
-``ttl_s``); a task this process creates or changes is never hidden by that.
+remembered as missing for ``ttl_s`` too, so a client asking again and again for an unknown
+id costs one read per ``ttl_s``. Ids are drawn at random when a task is made, so nobody
+asks for one before its task exists, and a task this process changes is read at once.
 
 Every change this process makes to a task goes through :meth:`TaskCache.invalidate` after
 its commit, so it is seen at once. A read that was under way while such a change was

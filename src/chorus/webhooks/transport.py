@@ -10,6 +10,8 @@ header, TLS SNI and certificate verification still use the hook's host name.
 httpx does not take a network backend directly; :class:`GuardedTransport` builds the
 ``httpcore`` pool that ``httpx.AsyncHTTPTransport`` would, with the guarded backend in it.
 Proxies are not used (``trust_env=False``): a proxy would make the connect-time check moot.
+The upstream channels fetch the media URLs in upstreams' answers through it too
+(:mod:`chorus.channels.backend`), trusting only the channels' own hosts to be private.
 """
 
 from __future__ import annotations
