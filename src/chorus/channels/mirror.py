@@ -51,12 +51,16 @@ class ClipMedia:
         return [(name, url, required) for name, url, required in wanted if url]
 
 
+class MediaRefused(UpstreamUnavailable):
+    """The upstream named media on a private network: asking again will not help."""
+
+
 def _refused(url: str, exc: InvalidRequest) -> UpstreamUnavailable:
     """Why the guarded client would not connect to ``url`` (its host only: never the path
     or query, which may carry the upstream's tokens)."""
     host = urlsplit(url).hostname or ""
     if isinstance(exc, BlockedAddress):
-        return UpstreamUnavailable(
+        return MediaRefused(
             f"media host {host!r} is on a private network (MIRROR_ALLOW_PRIVATE allows it)"
         )
     return UpstreamUnavailable(f"media host {host!r} does not resolve")

@@ -24,7 +24,7 @@ from typing import TypeVar
 import httpx
 
 from chorus.channels import _apply, repository, service
-from chorus.channels.mirror import absolute, mirror_clip, relay_stream
+from chorus.channels.mirror import MediaRefused, absolute, mirror_clip, relay_stream
 from chorus.channels.routing import ChannelInfo, Health
 from chorus.channels.upstream import (
     Upstream,
@@ -227,6 +227,12 @@ class Poller:
                     self.media, finished.media, folder, info.base_url,
                     max_bytes=self.settings.mirror_max_bytes,
                 )  # fmt: skip
+            except MediaRefused as exc:
+                log.warning("task %s: the upstream's media was refused: %s", task_id,
+                            exc.message)  # fmt: skip
+                # The reason a client reads names no upstream host.
+                await self._fail(task_id, "upstream: its media is on a private network")
+                return
             except UpstreamUnavailable as exc:
                 # Tried again next round; the task timeout bounds how long.
                 log.warning("mirroring a clip of task %s failed: %s", task_id, exc.message)
