@@ -179,8 +179,10 @@ class Poller:
             self._relays.pop(live.clip_id, None)
             failure = None if done.cancelled() else done.exception()
             # Once a listener may have heard part of it, a copy is not started again (the
-            # song would restart mid-way); one refused before any byte is tried next round.
-            if opened.is_set() and (done.cancelled() or failure is not None):
+            # song would restart mid-way); one refused before any byte is tried next round,
+            # unless it leads to a private network (that will not change).
+            stopped = done.cancelled() or failure is not None
+            if (opened.is_set() and stopped) or isinstance(failure, MediaRefused):
                 self._unrelayable.add(live.clip_id)
             if failure is not None:
                 log.warning("copying the stream of a clip of task %s failed: %s", task_id,
