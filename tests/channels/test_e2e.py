@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,6 +94,22 @@ def credits(admin: httpx.Client, user: httpx.Client) -> int:
     return int(answer.json()["credits"])
 
 
+@contextlib.contextmanager
+def relay_only(data_dir: Path, fake: FakeUpstream, **env: str) -> Iterator[LiveServer]:
+    """A server of its own whose one channel is ``fake`` (the engine here disabled)."""
+    server = LiveServer(data_dir, **env).start()
+    try:
+        with server.client(ADMIN_KEY) as admin:
+            admin.patch("/admin/channels/local", json={"enabled": False})
+            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
+                       "secret": fake.key}  # fmt: skip
+            answer = admin.post("/admin/channels", json=channel)
+            assert answer.status_code == 201, answer.text
+        yield server
+    finally:
+        server.stop()
+
+
 def test_relayed_task_succeeds_with_mirrored_media(
     live: LiveServer, admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream]
 ) -> None:
@@ -177,29 +194,23 @@ def test_a_listener_does_not_wait_for_the_next_poll(
     tmp_path: Path, make_upstream: Callable[..., FakeUpstream]
 ) -> None:
     fake = make_upstream("flat")
-    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="60").start()
-    try:
-        with server.client(ADMIN_KEY) as admin:
-            admin.patch("/admin/channels/local", json={"enabled": False})
-            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
-                       "secret": fake.key}  # fmt: skip
-            assert admin.post("/admin/channels", json=channel).status_code == 201
-        with server.client(server.new_key("listener", credits=100)) as user:
-            task_id = submit(user, {"gpt_description_prompt": "a live song, heard at once"})
-            # The relay itself wakes the poller once: the upstream says it is streaming.
-            deadline = time.monotonic() + 20
-            clips: list[dict[str, Any]] = []
-            while not any(c["status"] == "streaming" for c in clips):
-                assert time.monotonic() < deadline, clips
-                clips = fetch(user, task_id)["data"]["data"]
-                time.sleep(0.05)
-            began = time.monotonic()
-            with httpx.stream("GET", clips[0]["audio_url"], timeout=20) as response:
-                first = next(response.iter_bytes())
-            # Heard long before the next poll (a minute away) would have started the copy.
-            assert first and time.monotonic() - began < 20
-    finally:
-        server.stop()
+    with (
+        relay_only(tmp_path, fake, CHORUS_UPSTREAM_POLL_S="60") as server,
+        server.client(server.new_key("listener", credits=100)) as user,
+    ):
+        task_id = submit(user, {"gpt_description_prompt": "a live song, heard at once"})
+        # The relay itself wakes the poller once: the upstream says it is streaming.
+        deadline = time.monotonic() + 20
+        clips: list[dict[str, Any]] = []
+        while not any(c["status"] == "streaming" for c in clips):
+            assert time.monotonic() < deadline, clips
+            clips = fetch(user, task_id)["data"]["data"]
+            time.sleep(0.05)
+        began = time.monotonic()
+        with httpx.stream("GET", clips[0]["audio_url"], timeout=20) as response:
+            first = next(response.iter_bytes())
+        # Heard long before the next poll (a minute away) would have started the copy.
+        assert first and time.monotonic() - began < 20
 
 
 def test_failover_on_500_429_and_timeout_charges_once(
@@ -320,15 +331,8 @@ def test_without_mirroring_complete_files_redirect_to_the_upstream(
     tmp_path: Path, make_upstream: Callable[..., FakeUpstream]
 ) -> None:
     fake = make_upstream("suno")
-    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="0.2", CHORUS_MIRROR_MEDIA="false")
-    server.start()
-    try:
-        with server.client(ADMIN_KEY) as admin:
-            admin.patch("/admin/channels/local", json={"enabled": False})
-            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
-                       "secret": fake.key}  # fmt: skip
-            answer = admin.post("/admin/channels", json=channel)
-            assert answer.status_code == 201, answer.text
+    env = {"CHORUS_UPSTREAM_POLL_S": "0.2", "CHORUS_MIRROR_MEDIA": "false"}
+    with relay_only(tmp_path, fake, **env) as server:
         with server.client(server.new_key("unmirrored", credits=100)) as user:
             task_id = submit(user, {"prompt": "[Verse]\nfar away", "title": "Far"})
             done = wait_until(user, [task_id], timeout_s=20)[task_id]
@@ -345,8 +349,6 @@ def test_without_mirroring_complete_files_redirect_to_the_upstream(
             assert cover.content == media_bytes(f"image_large_{upstream_clip}.jpeg", 2000)
         # Nothing was copied.
         assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
-    finally:
-        server.stop()
 
 
 def test_an_upstream_cannot_point_this_server_at_its_private_network(
@@ -354,22 +356,14 @@ def test_an_upstream_cannot_point_this_server_at_its_private_network(
 ) -> None:
     # The channel is 127.0.0.1; its answers name "localhost" (this machine) for the media.
     fake = make_upstream("flat", media_host="localhost")
-    server = LiveServer(tmp_path, CHORUS_UPSTREAM_POLL_S="0.2", CHORUS_UPSTREAM_TIMEOUT_S="60")
-    server.start()
-    try:
-        with server.client(ADMIN_KEY) as admin:
-            admin.patch("/admin/channels/local", json={"enabled": False})
-            channel = {"name": "far", "kind": "relay", "base_url": fake.base_url,
-                       "secret": fake.key}  # fmt: skip
-            assert admin.post("/admin/channels", json=channel).status_code == 201
-            with server.client(server.new_key("pointed", credits=50)) as user:
-                task_id = submit(user, {"prompt": "[Verse]\nfetch me that", "title": "P"})
-                done = wait_until(user, [task_id], timeout_s=20)[task_id]
-            assert done["status"] == "FAILURE", done
-            # At once, saying why (asking again would not help); the charge is given back.
-            assert done["fail_reason"] == "upstream: its media is on a private network"
-            assert admin.get("/admin/keys/pointed").json()["credits"] == 50
-        assert fake.media_requests == []
-        assert "'localhost' is on a private network" in (tmp_path / "server.log").read_text()
-    finally:
-        server.stop()
+    env = {"CHORUS_UPSTREAM_POLL_S": "0.2", "CHORUS_UPSTREAM_TIMEOUT_S": "60"}
+    with relay_only(tmp_path, fake, **env) as server, server.client(ADMIN_KEY) as admin:
+        with server.client(server.new_key("pointed", credits=50)) as user:
+            task_id = submit(user, {"prompt": "[Verse]\nfetch me that", "title": "P"})
+            done = wait_until(user, [task_id], timeout_s=20)[task_id]
+        assert done["status"] == "FAILURE", done
+        # At once, saying why (asking again would not help); the charge is given back.
+        assert done["fail_reason"] == "upstream: its media is on a private network"
+        assert admin.get("/admin/keys/pointed").json()["credits"] == 50
+    assert fake.media_requests == []
+    assert "'localhost' is on a private network" in (tmp_path / "server.log").read_text()
