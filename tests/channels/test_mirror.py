@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_upstreams import AUDIO_SIZE, FakeTask, FakeUpstream, media_bytes
+from fake_upstreams import AUDIO_SIZE, LIVE_PAUSE_S, FakeTask, FakeUpstream, media_bytes
 
 from chorus.channels.mirror import ClipMedia, mirror_clip, relay_stream
 from chorus.channels.upstream import UpstreamUnavailable
@@ -132,3 +132,13 @@ async def test_media_on_a_private_host_needs_that_host_trusted(
         await mirror_clip(client, ClipMedia(song, None, None, None), tmp_path, fake.base_url,
                           max_bytes=10**7)  # fmt: skip
     assert (tmp_path / "song.mp3").read_bytes() == media_bytes(name, AUDIO_SIZE)
+
+
+async def test_a_live_stream_may_pause_longer_than_a_request_may(
+    make_upstream: Callable[..., FakeUpstream], tmp_path: Path
+) -> None:
+    _, url = live_task(make_upstream("suno"))
+    # The upstream pauses LIVE_PAUSE_S between pieces, longer than this client's requests.
+    async with httpx.AsyncClient(trust_env=False, timeout=LIVE_PAUSE_S / 3) as client:
+        copied = await relay_stream(client, url, tmp_path / "stream.mp3", max_bytes=10**7)
+    assert copied == AUDIO_SIZE

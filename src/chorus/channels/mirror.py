@@ -29,6 +29,9 @@ from chorus.media.service import STREAM_FILE
 from chorus.webhooks.urlguard import BlockedAddress
 
 _CHUNK = 64 * 1024
+# A live stream may pause while the upstream makes the next part of the song: longer than
+# a request is allowed to keep silent (the poller bounds the whole copy).
+LIVE_READ_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,8 @@ async def relay_stream(
     size = 0
     written = done = False
     try:
-        async with client.stream("GET", url) as response:
+        patience = httpx.Timeout(client.timeout.connect, read=LIVE_READ_TIMEOUT_S)
+        async with client.stream("GET", url, timeout=patience) as response:
             if response.status_code != 200:
                 raise UpstreamUnavailable(f"stream answered HTTP {response.status_code}")
             with target.open("xb") as handle:
