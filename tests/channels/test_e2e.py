@@ -64,7 +64,6 @@ def admin(live: LiveServer, fakes: dict[str, FakeUpstream]) -> Iterator[httpx.Cl
         fake.script.statuses.clear()
         fake.script.always = None
         fake.script.delay_s = 0
-        fake.script.live_refusals = 0
 
 
 @pytest.fixture
@@ -152,42 +151,46 @@ def test_relayed_task_succeeds_with_mirrored_media(
 
 @pytest.mark.parametrize("refusals", [0, 2])
 def test_a_listener_hears_a_relayed_clip_while_the_upstream_makes_it(
-    admin: httpx.Client, user: httpx.Client, fakes: dict[str, FakeUpstream], refusals: int
+    tmp_path: Path, make_upstream: Callable[..., FakeUpstream], refusals: int
 ) -> None:
+    fake = make_upstream("goapi")
     # A stream the upstream refuses at first (not ready yet) is asked for again next round.
-    for fake in fakes.values():
-        fake.script.live_refusals = refusals
-    task_id = submit(user, {"gpt_description_prompt": "a live song about ferries"})
-    deadline = time.monotonic() + 20
-    clip: dict[str, Any] | None = None
-    while clip is None and time.monotonic() < deadline:
-        clips = fetch(user, task_id)["data"]["data"]
-        clip = next((c for c in clips if c["audio_url"].endswith("/stream.mp3")), None)
-        time.sleep(0.02)
-    assert clip is not None
-    # The listener may come before the upstream streams: our stream waits for it.
-    with httpx.stream("GET", clip["audio_url"], timeout=20) as response:
-        assert response.status_code == 200
-        pieces = response.iter_bytes()
-        heard = next(pieces)
-        # Heard while the upstream still makes the song (it finishes only once its
-        # stream has been played to the end).
-        assert fetch(user, task_id)["data"]["status"] != "SUCCESS"
-        heard += b"".join(pieces)
-    info = admin_task(admin, task_id)
-    upstream_clip = next(c["upstream_clip_id"] for c in info["clips"] if c["id"] == clip["id"])
-    assert heard == media_bytes(f"{upstream_clip}.mp3", AUDIO_SIZE)
-    fake = fakes[info["channel"]]
-    assert fake.media_requests.count(f"live/{upstream_clip}.mp3") == refusals + 1
-    done = wait_until(user, [task_id], timeout_s=20)[task_id]
-    assert done["status"] == "SUCCESS", done
-    # The clip nobody listened to was not copied while it streamed.
-    others = [c["upstream_clip_id"] for c in info["clips"] if c["id"] != clip["id"]]
-    assert others and all(f"live/{other}.mp3" not in fake.media_requests for other in others)
-    # The stream URL, asked again, and the final file are the same song.
-    assert httpx.get(clip["audio_url"], timeout=10).content == heard
-    final = next(c for c in done["data"] if c["id"] == clip["id"])
-    assert httpx.get(final["audio_url"], timeout=10).content == heard
+    fake.script.live_refusals = refusals
+    with (
+        relay_only(tmp_path, fake, CHORUS_UPSTREAM_POLL_S="0.2") as server,
+        server.client(ADMIN_KEY) as admin,
+        server.client(server.new_key("listening", credits=100)) as user,
+    ):
+        task_id = submit(user, {"gpt_description_prompt": "a live song about ferries"})
+        deadline = time.monotonic() + 20
+        clip: dict[str, Any] | None = None
+        while clip is None and time.monotonic() < deadline:
+            clips = fetch(user, task_id)["data"]["data"]
+            clip = next((c for c in clips if c["audio_url"].endswith("/stream.mp3")), None)
+            time.sleep(0.02)
+        assert clip is not None
+        # The listener may come before the upstream streams: our stream waits for it.
+        with httpx.stream("GET", clip["audio_url"], timeout=20) as response:
+            assert response.status_code == 200
+            pieces = response.iter_bytes()
+            heard = next(pieces)
+            # Heard while the upstream still makes the song (it finishes only once its
+            # stream has been played to the end).
+            assert fetch(user, task_id)["data"]["status"] != "SUCCESS"
+            heard += b"".join(pieces)
+        info = admin_task(admin, task_id)
+        ours = {c["id"]: c["upstream_clip_id"] for c in info["clips"]}
+        assert heard == media_bytes(f"{ours[clip['id']]}.mp3", AUDIO_SIZE)
+        assert fake.media_requests.count(f"live/{ours[clip['id']]}.mp3") == refusals + 1
+        done = wait_until(user, [task_id], timeout_s=20)[task_id]
+        assert done["status"] == "SUCCESS", done["fail_reason"]
+        # The clip nobody listened to was not copied while it streamed.
+        others = [up for mine, up in ours.items() if mine != clip["id"]]
+        assert others and all(f"live/{other}.mp3" not in fake.media_requests for other in others)
+        # The stream URL, asked again, and the final file are the same song.
+        assert httpx.get(clip["audio_url"], timeout=10).content == heard
+        final = next(c for c in done["data"] if c["id"] == clip["id"])
+        assert httpx.get(final["audio_url"], timeout=10).content == heard
 
 
 def test_a_listener_does_not_wait_for_the_next_poll(
