@@ -151,3 +151,20 @@ def test_a_song_sung_again_skips_the_voice_and_sounds_the_same(
     assert len(spoken) == said
     assert first.mp3.read_bytes() == again.mp3.read_bytes()
     assert len(list(cache.glob("*.npz"))) == said
+
+
+def test_lines_are_kept_without_listing_the_folder_each_time(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[Path] = []
+    real = _speechcache._bound
+
+    def bound(where: Path, limit: int) -> int:
+        counted.append(where)
+        return real(where, limit)
+
+    monkeypatch.setattr(_speechcache, "_bound", bound)
+    for word in ("one", "two", "six", "ten"):
+        _speechcache.speak(phonemes(f"{word} more lines"))
+    assert counted == [cache]  # counted once, then added up
+    assert len(list(cache.glob("*.npz"))) == 4

@@ -34,6 +34,12 @@ DEFAULT_MB = 256.0
 _LOW_WATER = 0.9
 # Part of every line's name: change it whenever what is kept changes.
 _VERSION = 2
+# The folder is counted again after this many lines written by this process (other
+# processes write there too); in between, this process adds up what it wrote.
+_RECOUNT = 32
+# Per folder: its bytes as this process last counted them plus what it wrote since, and
+# how many lines it wrote.
+_tally: dict[Path, tuple[int, int]] = {}
 
 
 def limit_bytes() -> int:
@@ -72,7 +78,7 @@ def speak(phonemes: tuple[str, ...]) -> Speech:
         path.parent.mkdir(parents=True, exist_ok=True)
         spans = np.array(speech.spans, dtype=np.int64).reshape(-1, 2)
         save_arrays(path, {"audio": speech.audio, "spans": spans, "rate": np.array(speech.rate)})
-        _bound(path.parent, limit)
+        _count(path.parent, path.stat().st_size, limit)
     return speech
 
 
@@ -81,8 +87,22 @@ def _name(phonemes: tuple[str, ...]) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
 
-def _bound(where: Path, limit: int) -> None:
-    """Delete the lines used longest ago while the folder holds more than ``limit``."""
+def _count(where: Path, written: int, limit: int) -> None:
+    """Account for a line of ``written`` bytes; the folder is counted (and bounded) only
+    when it may have passed ``limit`` or has not been counted for a while, so a line costs
+    no listing of the folder."""
+    known, writes = _tally.get(where, (-1, 0))
+    writes += 1
+    if known < 0 or writes % _RECOUNT == 0 or known + written > limit:
+        known = _bound(where, limit)
+    else:
+        known += written
+    _tally[where] = (known, writes)
+
+
+def _bound(where: Path, limit: int) -> int:
+    """Delete the lines used longest ago while the folder holds more than ``limit``;
+    returns the bytes it holds then."""
     lines: list[tuple[float, int, str]] = []
     with os.scandir(where) as entries:
         for entry in entries:
@@ -92,10 +112,11 @@ def _bound(where: Path, limit: int) -> None:
                     lines.append((stat.st_mtime, stat.st_size, entry.path))
     total = sum(size for _, size, _ in lines)
     if total <= limit:
-        return
+        return total
     lines.sort()
     for _, size, path in lines:
         if total <= limit * _LOW_WATER:
             break
         Path(path).unlink(missing_ok=True)
         total -= size
+    return total
