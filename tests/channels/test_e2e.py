@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fake_upstreams import AUDIO_SIZE, FakeUpstream, media_bytes
 
+from chorus.channels.poller import MIN_ROUND_GAP_S
 from live_server import ADMIN_KEY, LiveServer, fetch, submit, wait_until
 from seed_shapes import seed, shape_problems
 
@@ -214,6 +215,16 @@ def test_a_listener_does_not_wait_for_the_next_poll(
             first = next(response.iter_bytes())
         # Heard long before the next poll (a minute away) would have started the copy.
         assert first and time.monotonic() - began < 20
+        # Listeners wake the poller, but however many come, its rounds (each a fetch
+        # upstream) stay at least MIN_ROUND_GAP_S apart.
+        fetches = len(fake.api_requests("/suno/fetch"))
+        began = time.monotonic()
+        for _ in range(30):
+            with httpx.stream("GET", clips[1]["audio_url"], timeout=20) as response:
+                next(response.iter_bytes(), b"")
+        elapsed = time.monotonic() - began
+        rounds = len(fake.api_requests("/suno/fetch")) - fetches
+        assert rounds <= elapsed / MIN_ROUND_GAP_S + 2, (rounds, elapsed)
 
 
 def test_failover_on_500_429_and_timeout_charges_once(

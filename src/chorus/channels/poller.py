@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MAX_BACKOFF_S = 60.0
+# The shortest time between two polling rounds, however often something wakes the poller.
+MIN_ROUND_GAP_S = 0.5
 # Rounds in a row a task may be missing upstream before it counts as lost.
 LOST_AFTER = 3
 
@@ -75,6 +77,7 @@ class Poller:
 
     async def run(self) -> None:
         while True:
+            began = time.monotonic()
             try:
                 await self.poll_once()
             except Exception:
@@ -82,6 +85,12 @@ class Poller:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.upstream_poll_s)
             self._wake.clear()
+            # Wakes come as often as listeners do (anyone holding a clip's URL): rounds,
+            # each a fetch per channel, stay apart however often that is.
+            gap = min(MIN_ROUND_GAP_S, self.settings.upstream_poll_s)
+            rest = gap - (time.monotonic() - began)
+            if rest > 0:
+                await asyncio.sleep(rest)
 
     async def aclose(self) -> None:
         """Stop the live stream copies (their partial files are removed)."""
