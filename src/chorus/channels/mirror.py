@@ -75,31 +75,55 @@ def absolute(url: str, base_url: str) -> str | None:
     return full if urlsplit(full).scheme in ("http", "https") else None
 
 
+async def _copy(
+    client: httpx.AsyncClient,
+    url: str,
+    target: Path,
+    *,
+    what: str,
+    max_bytes: int,
+    exclusive: bool = False,
+    timeout: httpx.Timeout | None = None,
+    on_open: Callable[[], None] | None = None,
+) -> int:
+    """GET ``url`` into ``target`` (created, or truncated unless ``exclusive``), each piece
+    flushed as it arrives; returns the bytes copied. Every failure is an
+    :class:`UpstreamUnavailable` naming ``what`` was copied; ``target`` may then hold part
+    of it (the callers remove it)."""
+    size = 0
+    try:
+        async with client.stream("GET", url, timeout=timeout or client.timeout) as response:
+            if response.status_code != 200:
+                raise UpstreamUnavailable(f"{what} answered HTTP {response.status_code}")
+            with target.open("xb" if exclusive else "wb") as handle:
+                if on_open is not None:
+                    on_open()
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise UpstreamUnavailable(f"{what} larger than {max_bytes} bytes")
+                    handle.write(chunk)
+                    handle.flush()
+    except FileExistsError:
+        raise UpstreamUnavailable(f"{what} is already being written") from None
+    except httpx.HTTPError as exc:
+        raise UpstreamUnavailable(f"{what} failed ({type(exc).__name__})") from None
+    except InvalidRequest as exc:
+        raise _refused(url, exc) from None
+    if size == 0:
+        raise UpstreamUnavailable(f"{what} was empty")
+    return size
+
+
 async def download(client: httpx.AsyncClient, url: str, target: Path, *, max_bytes: int) -> int:
     """Stream ``url`` into ``target`` atomically; returns its size in bytes."""
     temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    size = 0
     try:
-        async with client.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise UpstreamUnavailable(f"media download answered HTTP {response.status_code}")
-            with temp.open("wb") as handle:
-                async for chunk in response.aiter_bytes(_CHUNK):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise UpstreamUnavailable(f"media file larger than {max_bytes} bytes")
-                    handle.write(chunk)
-        if size == 0:
-            raise UpstreamUnavailable("media file is empty")
+        size = await _copy(client, url, temp, what="media file", max_bytes=max_bytes)
         await asyncio.to_thread(os.replace, temp, target)
         return size
-    except httpx.HTTPError as exc:
-        raise UpstreamUnavailable(f"media download failed ({type(exc).__name__})") from None
-    except InvalidRequest as exc:
-        raise _refused(url, exc) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        temp.unlink(missing_ok=True)
 
 
 async def relay_stream(
@@ -116,36 +140,22 @@ async def relay_stream(
     once it is created (after the upstream answered 200). On any failure the partial file
     is removed, so the complete song takes its place once the clip is done
     (:func:`mirror_clip`)."""
-    size = 0
-    written = done = False
+    opened = False
+
+    def mark_open() -> None:
+        nonlocal opened
+        opened = True
+        if on_open is not None:
+            on_open()
+
+    patience = httpx.Timeout(client.timeout.connect, read=LIVE_READ_TIMEOUT_S)
     try:
-        patience = httpx.Timeout(client.timeout.connect, read=LIVE_READ_TIMEOUT_S)
-        async with client.stream("GET", url, timeout=patience) as response:
-            if response.status_code != 200:
-                raise UpstreamUnavailable(f"stream answered HTTP {response.status_code}")
-            with target.open("xb") as handle:
-                written = True
-                if on_open is not None:
-                    on_open()
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise UpstreamUnavailable(f"stream larger than {max_bytes} bytes")
-                    handle.write(chunk)
-                    handle.flush()
-        if size == 0:
-            raise UpstreamUnavailable("the stream was empty")
-        done = True
-        return size
-    except FileExistsError:
-        raise UpstreamUnavailable("the clip's stream is already being written") from None
-    except httpx.HTTPError as exc:
-        raise UpstreamUnavailable(f"stream failed ({type(exc).__name__})") from None
-    except InvalidRequest as exc:
-        raise _refused(url, exc) from None
-    finally:
-        if written and not done:
+        return await _copy(client, url, target, what="the clip's stream", max_bytes=max_bytes,
+                           exclusive=True, timeout=patience, on_open=mark_open)  # fmt: skip
+    except BaseException:
+        if opened:
             target.unlink(missing_ok=True)
+        raise
 
 
 async def mirror_clip(
